@@ -1,0 +1,101 @@
+"""Laurel: competition and award management."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, request, session
+from flask_login import current_user
+
+from app import config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# One blueprint per area (and audience where an area has two).
+BLUEPRINTS = (
+    "app.main",
+    "app.accounts.views",
+    "app.editions.views",
+    "app.offices.admin.views",
+    "app.offices.views",
+    "app.jury.views",
+    "app.audit.views",
+)
+
+
+def select_locale() -> str:
+    """The language the user picked (session), else the account's, else Polish.
+    The browser's Accept-Language is deliberately not used: Laurel is Polish
+    first, and English only on request."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers work while a writer writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    if overrides and overrides.get("INSTANCE_PATH"):
+        app.instance_path = overrides["INSTANCE_PATH"]
+    config.load(app, overrides)
+    logging.basicConfig(level=logging.INFO)
+
+    from app.i18n import translation_directories
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    from app import models  # noqa: F401  (registers every table)
+
+    for path in BLUEPRINTS:
+        module = importlib.import_module(path)
+        app.register_blueprint(module.bp)
+
+    from app import cli, errors, templating
+
+    errors.register(app)
+    templating.register(app)
+    cli.register(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.before_request
+    def remember_language():
+        # ?lang=en on any page switches language for the rest of the session.
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang
+
+    return app

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.jury.models import JuryMembership
+    from app.offices.models import Office
+
+_hasher = PasswordHasher()
+
+
+class Role(enum.Enum):
+    """What a user is in Laurel. A juror is a juror only in the editions whose
+    jury invited them (see JuryMembership)."""
+
+    organizer = "organizer"
+    juror = "juror"
+    office = "office"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        # An office user always belongs to an office; nobody else does.
+        sa.CheckConstraint(
+            "(role = 'office') = (office_id IS NOT NULL)", name="office_user_has_office"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role]
+    office_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("office.id", ondelete="CASCADE"), index=True
+    )
+    password_hash: Mapped[str | None]
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    email_confirmed_at: Mapped[dt.datetime | None]
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    office: Mapped[Office | None] = relationship(back_populates="users")
+    jury_memberships: Mapped[list[JuryMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+    # Flask-Login: a deactivated account cannot log in.
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role is Role.organizer
+
+    @property
+    def is_juror(self) -> bool:
+        return self.role is Role.juror
+
+    @property
+    def is_office_user(self) -> bool:
+        return self.role is Role.office
+
+    def is_juror_in(self, edition) -> bool:
+        """True only for a juror who accepted the invitation to this edition."""
+        from app.jury.models import MembershipStatus
+
+        return self.is_juror and any(
+            m.edition_id == edition.id and m.status is MembershipStatus.accepted
+            for m in self.jury_memberships
+        )

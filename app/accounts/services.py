@@ -1,0 +1,93 @@
+"""Account rules: creating users, authenticating, resetting passwords."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from app.accounts.models import Role, User
+from app.audit import services as audit
+from app.errors import LaurelError
+from app.extensions import db
+from app.mail import send_mail
+from app.timeutil import utcnow
+from app.tokens import make_token, password_fingerprint, read_token
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    *, email: str, full_name: str, role: Role, password: str | None = None, office=None, actor=None
+) -> User:
+    """A new account; the e-mail must not be taken (checked here and by a unique key)."""
+    email = normalise_email(email)
+    if find_user(email):
+        raise LaurelError(_("An account with the e-mail %(email)s already exists.", email=email))
+    user = User(email=email, full_name=full_name.strip(), role=role, office=office)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", actor=actor, obj=user, after={"email": email, "role": role})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose password this is, if the account is active; None otherwise.
+    The same answer for an unknown e-mail and a wrong password, so the form
+    does not tell which e-mails have accounts."""
+    user = find_user(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        audit.record("login.failed", after={"email": normalise_email(email)})
+        return None
+    user.last_login_at = utcnow()
+    audit.record("login", actor=user, obj=user)
+    return user
+
+
+def reset_token(user: User) -> str:
+    return make_token("reset", {"uid": user.id, "fp": password_fingerprint(user)})
+
+
+def user_from_reset_token(token: str) -> User | None:
+    data = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if not data:
+        return None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.is_active or data.get("fp") != password_fingerprint(user):
+        return None
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; silently nothing otherwise."""
+    user = find_user(email)
+    if user is None or not user.is_active:
+        return
+    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    send_mail(
+        user.email,
+        _("Laurel: set a new password"),
+        _(
+            "Hello %(name)s,\n\nTo set a new password, open this link (valid for 2 hours):\n"
+            "%(link)s\n\nIf you did not ask for this, ignore this message.",
+            name=user.full_name,
+            link=link,
+        ),
+    )
+    audit.record("password.reset_requested", actor=None, obj=user)
+
+
+def set_password(user: User, password: str) -> None:
+    user.set_password(password)
+    if user.email_confirmed_at is None:
+        # Following an e-mailed link proves the address works.
+        user.email_confirmed_at = utcnow()
+    audit.record("password.changed", actor=user, obj=user)

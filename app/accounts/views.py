@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import LoginForm, LogoutForm, NewPasswordForm, ResetRequestForm
+from app.accounts.models import User
+from app.audit import services as audit
+from app.extensions import db, limiter, login_manager
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+# Flask-Login flashes this when a page needs a signed-in user; str() picks
+# the language of the request at that moment.
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.localize_callback = str
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: an attacker's ?next=https://evil.example must not work."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failed-login audit event
+            flash(_("Wrong e-mail or password."), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            flash(_("Signed in as %(name)s.", name=user.full_name), "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    audit.record("logout", actor=current_user, obj=current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def forgot_password():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the account exists.
+        flash(
+            _(
+                "If an account with that e-mail exists, we have sent it a link to set a new password."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        flash(_("This link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been set. You can sign in now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, user=user)

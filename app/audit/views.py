@@ -1,0 +1,31 @@
+"""The audit log, for organizers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from app import navigation
+from app.accounts.decorators import organizer_required
+from app.accounts.models import Role
+from app.audit.models import AuditEvent
+from app.audit.services import verify_chain
+from app.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/organizer/audit")
+navigation.add("audit.index", _l("Audit log"), Role.organizer, order=90)
+
+
+@bp.route("/")
+@organizer_required
+def index():
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    action = request.args.get("action", "").strip()
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    edition_id = request.args.get("edition", type=int)
+    if edition_id:
+        query = query.where(AuditEvent.edition_id == edition_id)
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("audit/index.html", page=page, action=action, broken_at=verify_chain())

@@ -1,0 +1,48 @@
+"""Command-line tools: thin wrappers over services, each safe to run twice."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from app.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("create-organizer")
+    @click.option("--email", prompt=True)
+    @click.option("--name", "full_name", prompt="Full name")
+    @click.password_option()
+    def create_organizer(email: str, full_name: str, password: str) -> None:
+        """Create an organizer account (or say it exists)."""
+        from app.accounts.forms import MIN_PASSWORD
+        from app.accounts.models import Role
+        from app.accounts.services import create_user, find_user
+
+        if find_user(email):
+            click.echo(f"An account for {email} already exists; nothing changed.")
+            return
+        if len(password) < MIN_PASSWORD:
+            raise click.BadParameter(f"The password needs at least {MIN_PASSWORD} characters.")
+        create_user(email=email, full_name=full_name, role=Role.organizer, password=password)
+        db.session.commit()
+        click.echo(f"Organizer {email} created.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load the demo edition (Przyjazny Urząd); running it again adds nothing twice."""
+        from app.demo import DEMO_PASSWORD, JURORS, OFFICE_ACCOUNTS, ORGANIZER, seed_demo
+
+        created = seed_demo()
+        db.session.commit()
+        if any(created.values()):
+            click.echo("Demo data created: " + ", ".join(f"{k}={v}" for k, v in created.items()))
+        else:
+            click.echo("Demo data already present; nothing added.")
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        click.echo(f"  organizer: {ORGANIZER[0]}")
+        for email, _name in JURORS:
+            click.echo(f"  juror:     {email}")
+        for i in OFFICE_ACCOUNTS:
+            click.echo(f"  office:    urzad{i + 1}@laurel.example")
+        click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")

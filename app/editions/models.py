@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.offices.models import Application
+
+
+class EditionStatus(enum.Enum):
+    """The phases of an edition, in the only order they may be passed."""
+
+    draft = "draft"
+    applications_open = "applications_open"
+    stage1 = "stage1"
+    stage2 = "stage2"
+    chapter = "chapter"
+    results_published = "results_published"
+    archived = "archived"
+
+    @property
+    def order(self) -> int:
+        return list(EditionStatus).index(self)
+
+    @property
+    def next(self) -> EditionStatus | None:
+        members = list(EditionStatus)
+        i = members.index(self)
+        return members[i + 1] if i + 1 < len(members) else None
+
+
+class Edition(db.Model):
+    """One yearly run of a competition."""
+
+    __tablename__ = "edition"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "jurors_per_application BETWEEN 1 AND 20", name="jurors_per_application"
+        ),
+        sa.CheckConstraint(
+            "applications_close_at IS NULL OR applications_open_at IS NULL "
+            "OR applications_close_at > applications_open_at",
+            name="application_window",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    year: Mapped[int]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    organizer_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[EditionStatus] = mapped_column(default=EditionStatus.draft, index=True)
+    # Phase dates. Application times are exact deadlines (naive UTC); the later
+    # phases are planned days.
+    applications_open_at: Mapped[dt.datetime | None]
+    applications_close_at: Mapped[dt.datetime | None]
+    stage1_start: Mapped[dt.date | None]
+    stage1_end: Mapped[dt.date | None]
+    stage2_start: Mapped[dt.date | None]
+    stage2_end: Mapped[dt.date | None]
+    chapter_date: Mapped[dt.date | None]
+    results_date: Mapped[dt.date | None]
+    gala_date: Mapped[dt.date | None]
+    gala_place: Mapped[str] = mapped_column(sa.String(200), default="")
+    jurors_per_application: Mapped[int] = mapped_column(default=3)
+    feedback_published: Mapped[bool] = mapped_column(default=False)
+    copied_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Category.position",
+    )
+    areas: Mapped[list[Area]] = relationship(
+        back_populates="edition",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Area.position",
+    )
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="edition", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.slug} {self.status.value}>"
+
+    def accepts_applications(self, now: dt.datetime | None = None) -> bool:
+        """Open for applications: in that phase and inside the date window
+        (server time, UTC), when the window is set."""
+        now = now or utcnow()
+        if self.status is not EditionStatus.applications_open:
+            return False
+        if self.applications_open_at and now < self.applications_open_at:
+            return False
+        return not (self.applications_close_at and now >= self.applications_close_at)
+
+    @property
+    def results_public(self) -> bool:
+        return self.status.order >= EditionStatus.results_published.order
+
+    def criteria_for_stage(self, stage: int) -> list[Criterion]:
+        return [c for a in self.areas for c in a.criteria if c.stage == stage]
+
+
+class Category(db.Model):
+    """A class of applicants within an edition (e.g. county offices)."""
+
+    __tablename__ = "category"
+    __table_args__ = (sa.UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # OfficeType values that may enter; empty means any type.
+    allowed_office_types: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+
+    def admits(self, office_type) -> bool:
+        value = getattr(office_type, "value", office_type)
+        return not self.allowed_office_types or value in self.allowed_office_types
+
+
+class Area(db.Model):
+    """A group of criteria and of questionnaire sections (e.g. customer-service standards)."""
+
+    __tablename__ = "area"
+    __table_args__ = (sa.UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="areas")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="area",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Criterion.stage, Criterion.position)",
+    )
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="area",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Question.position",
+    )
+
+
+class Criterion(db.Model):
+    """A scored item of one stage, with its maximum score and weight."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (
+        sa.CheckConstraint("stage IN (1, 2)", name="stage"),
+        sa.CheckConstraint("max_score > 0 AND max_score <= 1000", name="max_score"),
+        sa.CheckConstraint("weight > 0", name="weight"),
+        sa.UniqueConstraint("area_id", "stage", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[int] = mapped_column(sa.SmallInteger)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    max_score: Mapped[int] = mapped_column(default=10)
+    weight: Mapped[float] = mapped_column(sa.Numeric(6, 2, asdecimal=False), default=1.0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    area: Mapped[Area] = relationship(back_populates="criteria")
+
+
+class QuestionKind(enum.Enum):
+    text = "text"
+    yes_no = "yes_no"
+    number = "number"
+
+
+class Question(db.Model):
+    """One field of the application questionnaire, in an area's section."""
+
+    __tablename__ = "question"
+    __table_args__ = (
+        sa.CheckConstraint("max_length IS NULL OR max_length > 0", name="max_length"),
+        sa.CheckConstraint(
+            "min_value IS NULL OR max_value IS NULL OR min_value <= max_value", name="number_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[QuestionKind]
+    prompt: Mapped[str] = mapped_column(sa.String(500))
+    help_text: Mapped[str] = mapped_column(sa.Text, default="")
+    required: Mapped[bool] = mapped_column(default=True)
+    max_length: Mapped[int | None]
+    min_value: Mapped[int | None]
+    max_value: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    area: Mapped[Area] = relationship(back_populates="questions")

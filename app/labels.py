@@ -1,0 +1,76 @@
+"""Human names for enum values, translated. One place, used by templates
+(`value|label`) and forms (choices)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Role
+from app.awards.models import AwardKind
+from app.editions.models import EditionStatus, QuestionKind
+from app.jury.models import FindingEffect, MembershipStatus, SheetStatus, VisitChannel
+from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
+
+LABELS: dict[enum.Enum, object] = {
+    Role.organizer: _l("Organizer"),
+    Role.juror: _l("Juror"),
+    Role.office: _l("Office user"),
+    EditionStatus.draft: _l("Draft"),
+    EditionStatus.applications_open: _l("Applications open"),
+    EditionStatus.stage1: _l("Stage 1: document assessment"),
+    EditionStatus.stage2: _l("Stage 2: external sources and mystery shopper"),
+    EditionStatus.chapter: _l("Chapter deliberation"),
+    EditionStatus.results_published: _l("Results published"),
+    EditionStatus.archived: _l("Archived"),
+    QuestionKind.text: _l("Text"),
+    QuestionKind.yes_no: _l("Yes/no"),
+    QuestionKind.number: _l("Number"),
+    OfficeType.marshal: _l("Marshal office"),
+    OfficeType.voivodeship: _l("Voivodeship office"),
+    OfficeType.county: _l("County office"),
+    OfficeType.city: _l("City office"),
+    OfficeType.municipal: _l("Municipal office"),
+    OfficeType.other: _l("Other public office"),
+    OfficeStatus.pending: _l("Awaiting approval"),
+    OfficeStatus.approved: _l("Approved"),
+    OfficeStatus.rejected: _l("Rejected"),
+    ApplicationStatus.draft: _l("Draft"),
+    ApplicationStatus.submitted: _l("Submitted"),
+    ApplicationStatus.qualified: _l("Qualified for stage 2"),
+    ApplicationStatus.not_qualified: _l("Not qualified for stage 2"),
+    ApplicationStatus.laureate: _l("Laureate"),
+    ApplicationStatus.distinguished: _l("Distinguished"),
+    ApplicationStatus.participant: _l("Participant"),
+    MembershipStatus.invited: _l("Invited"),
+    MembershipStatus.accepted: _l("Accepted"),
+    MembershipStatus.declined: _l("Declined"),
+    SheetStatus.draft: _l("Draft"),
+    SheetStatus.submitted: _l("Submitted"),
+    SheetStatus.locked: _l("Locked"),
+    VisitChannel.in_person: _l("In person"),
+    VisitChannel.phone: _l("Phone"),
+    VisitChannel.email: _l("E-mail"),
+    VisitChannel.website: _l("Website"),
+    VisitChannel.e_service: _l("E-service"),
+    FindingEffect.positive: _l("Positive"),
+    FindingEffect.neutral: _l("Neutral"),
+    FindingEffect.negative: _l("Negative"),
+    AwardKind.laureate: _l("Laureate"),
+    AwardKind.distinction: _l("Distinction"),
+    AwardKind.special: _l("Special award"),
+}
+
+
+def label(value) -> str:
+    """The translated name of an enum member (voivodeships are proper names)."""
+    if isinstance(value, Voivodeship):
+        return value.value
+    text = LABELS.get(value)
+    return str(text) if text is not None else str(getattr(value, "value", value))
+
+
+def choices(enum_cls) -> list[tuple[str, str]]:
+    """(value, label) pairs for a SelectField."""
+    return [(m.value, label(m)) for m in enum_cls]

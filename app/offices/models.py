@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from app.accounts.models import User
+    from app.editions.models import Area, Category, Edition, Question
+    from app.jury.models import Assignment
+
+
+class OfficeType(enum.Enum):
+    marshal = "marshal"  # urząd marszałkowski
+    voivodeship = "voivodeship"  # urząd wojewódzki
+    county = "county"  # starostwo powiatowe
+    city = "city"  # urząd miasta (na prawach powiatu)
+    municipal = "municipal"  # urząd gminy / miasta i gminy
+    other = "other"
+
+
+class Voivodeship(enum.Enum):
+    dolnoslaskie = "dolnośląskie"
+    kujawsko_pomorskie = "kujawsko-pomorskie"
+    lubelskie = "lubelskie"
+    lubuskie = "lubuskie"
+    lodzkie = "łódzkie"
+    malopolskie = "małopolskie"
+    mazowieckie = "mazowieckie"
+    opolskie = "opolskie"
+    podkarpackie = "podkarpackie"
+    podlaskie = "podlaskie"
+    pomorskie = "pomorskie"
+    slaskie = "śląskie"
+    swietokrzyskie = "świętokrzyskie"
+    warminsko_mazurskie = "warmińsko-mazurskie"
+    wielkopolskie = "wielkopolskie"
+    zachodniopomorskie = "zachodniopomorskie"
+
+
+class OfficeStatus(enum.Enum):
+    """Self-registered offices wait for an organizer; imported and hand-made ones start approved."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Office(db.Model):
+    """An applicant institution."""
+
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300), index=True)
+    office_type: Mapped[OfficeType]
+    voivodeship: Mapped[Voivodeship]
+    city: Mapped[str] = mapped_column(sa.String(120))
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(6), default="")
+    regon: Mapped[str | None] = mapped_column(sa.String(14), unique=True)
+    nip: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    status: Mapped[OfficeStatus] = mapped_column(default=OfficeStatus.approved, index=True)
+    rejection_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="office", passive_deletes=True)
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="office", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Office {self.name!r}>"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status is OfficeStatus.approved
+
+    def has_member(self, user) -> bool:
+        return bool(
+            getattr(user, "is_authenticated", False)
+            and user.is_office_user
+            and user.office_id == self.id
+        )
+
+
+class ApplicationStatus(enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+    qualified = "qualified"  # to stage 2
+    not_qualified = "not_qualified"
+    laureate = "laureate"
+    distinguished = "distinguished"
+    participant = "participant"
+
+
+class Application(db.Model):
+    """An office's entry to one edition, in one category."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        # One entry per office and edition.
+        sa.UniqueConstraint("edition_id", "office_id"),
+        sa.CheckConstraint(
+            "(status = 'draft') OR (submitted_at IS NOT NULL)", name="submitted_has_time"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True
+    )
+    office_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("office.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ApplicationStatus] = mapped_column(default=ApplicationStatus.draft, index=True)
+    submitted_at: Mapped[dt.datetime | None]
+    reopened_at: Mapped[dt.datetime | None]
+    reopen_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: two browser tabs saving the same application raise
+    # StaleDataError instead of one silently overwriting the other.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    edition: Mapped[Edition] = relationship(back_populates="applications")
+    category: Mapped[Category] = relationship()
+    office: Mapped[Office] = relationship(back_populates="applications")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", passive_deletes=True
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Document.uploaded_at",
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="application", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.status.value}>"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ApplicationStatus.draft
+
+    def is_assigned_to(self, user) -> bool:
+        return any(a.juror_id == user.id for a in self.assignments)
+
+    def can_view(self, user) -> bool:
+        """The office itself, its assigned jurors and organizers."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_organizer:
+            return True
+        if user.is_office_user:
+            return user.office_id == self.office_id
+        return user.is_juror and self.is_assigned_to(user)
+
+    def can_edit(self, user, now: dt.datetime | None = None) -> bool:
+        """Only the office's own users, while the entry is a draft and the edition takes entries."""
+        return (
+            self.office.has_member(user)
+            and self.is_draft
+            and self.edition.accepts_applications(now)
+        )
+
+
+class Answer(db.Model):
+    """An office's answer to one questionnaire question."""
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("application_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    text_value: Mapped[str | None] = mapped_column(sa.Text)
+    bool_value: Mapped[bool | None]
+    number_value: Mapped[int | None]
+
+    application: Mapped[Application] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class Document(db.Model):
+    """An uploaded evidence file. Stored under a server-made name; the original
+    name is only shown."""
+
+    __tablename__ = "document"
+    __table_args__ = (sa.CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("area.id", ondelete="SET NULL"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+    area: Mapped[Area | None] = relationship()
+
+    def can_download(self, user) -> bool:
+        return self.application.can_view(user)

@@ -1,0 +1,28 @@
+"""Template filters and globals shared by every area."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import get_locale
+
+from app.accounts.forms import LogoutForm
+from app.labels import label
+from app.navigation import items as nav_items
+from app.timeutil import format_local
+
+
+def register(app) -> None:
+    app.jinja_env.filters["local_dt"] = format_local
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def globals_():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "logout_form": LogoutForm(),
+            "nav_items": nav_items,
+            "request_path": request.full_path.rstrip("?") if request else "/",
+        }

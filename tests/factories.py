@@ -1,0 +1,168 @@
+"""Builders for test data: `make.edition()`, `make.application(office=...)` ...
+Every argument has a sensible default; pass only what the test is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from app.accounts.models import Role, User
+from app.editions.models import (
+    Area,
+    Category,
+    Criterion,
+    Edition,
+    EditionStatus,
+    Question,
+    QuestionKind,
+)
+from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
+from app.offices.models import (
+    Application,
+    ApplicationStatus,
+    Office,
+    OfficeStatus,
+    OfficeType,
+    Voivodeship,
+)
+from app.offices.validators import complete_nip, complete_regon
+from app.timeutil import utcnow
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def valid_nip(n: int) -> str:
+    for k in itertools.count(n * 7):
+        nip = complete_nip(f"{100000000 + k:09d}")
+        if nip:
+            return nip
+    raise AssertionError
+
+
+def valid_regon(n: int) -> str:
+    return complete_regon(f"{10000000 + n:08d}")
+
+
+class Factories:
+    def __init__(self, db):
+        self.db = db
+
+    def _add(self, obj):
+        self.db.session.add(obj)
+        self.db.session.flush()
+        return obj
+
+    # people
+    def user(self, role=Role.organizer, *, email=None, full_name=None, password=PASSWORD, **kw):
+        n = next(_seq)
+        user = User(
+            email=email or f"user{n}@example.org",
+            full_name=full_name or f"Użytkownik {n}",
+            role=role,
+            email_confirmed_at=utcnow(),
+            **kw,
+        )
+        if password:
+            user.set_password(password)
+        return self._add(user)
+
+    def organizer(self, **kw):
+        return self.user(Role.organizer, **kw)
+
+    def juror(self, *, edition=None, status=MembershipStatus.accepted, **kw):
+        user = self.user(Role.juror, **kw)
+        if edition is not None:
+            self.membership(edition=edition, user=user, status=status)
+        return user
+
+    def office_user(self, *, office=None, **kw):
+        return self.user(Role.office, office=office or self.office(), **kw)
+
+    def membership(self, *, edition, user, status=MembershipStatus.accepted):
+        return self._add(JuryMembership(edition=edition, user=user, status=status))
+
+    # competition
+    def edition(self, *, status=EditionStatus.applications_open, categories=1, areas=1, **kw):
+        n = next(_seq)
+        kw.setdefault("name", f"Edycja {n}")
+        kw.setdefault("slug", f"edycja-{n}")
+        kw.setdefault("year", 2026)
+        if status is EditionStatus.applications_open:
+            kw.setdefault("applications_open_at", utcnow() - dt.timedelta(days=1))
+            kw.setdefault("applications_close_at", utcnow() + dt.timedelta(days=30))
+        edition = self._add(Edition(status=status, **kw))
+        for i in range(categories):
+            self.category(edition=edition, name=f"Kategoria {i + 1}")
+        for i in range(areas):
+            area = self.area(edition=edition, name=f"Obszar {i + 1}")
+            self.criterion(area=area, stage=1)
+            self.criterion(area=area, stage=2)
+            self.question(area=area)
+        self.db.session.refresh(edition)
+        return edition
+
+    def category(self, *, edition, name=None, allowed_office_types=None, **kw):
+        return self._add(
+            Category(
+                edition=edition,
+                name=name or f"Kategoria {next(_seq)}",
+                allowed_office_types=allowed_office_types or [],
+                **kw,
+            )
+        )
+
+    def area(self, *, edition, name=None, **kw):
+        return self._add(Area(edition=edition, name=name or f"Obszar {next(_seq)}", **kw))
+
+    def criterion(self, *, area, stage=1, name=None, max_score=10, weight=1.0, **kw):
+        return self._add(
+            Criterion(
+                area=area,
+                stage=stage,
+                name=name or f"Kryterium {next(_seq)}",
+                max_score=max_score,
+                weight=weight,
+                **kw,
+            )
+        )
+
+    def question(self, *, area, kind=QuestionKind.text, prompt=None, **kw):
+        if kind is QuestionKind.text:
+            kw.setdefault("max_length", 2000)
+        return self._add(
+            Question(area=area, kind=kind, prompt=prompt or f"Pytanie {next(_seq)}?", **kw)
+        )
+
+    def office(
+        self, *, name=None, office_type=OfficeType.municipal, status=OfficeStatus.approved, **kw
+    ):
+        n = next(_seq)
+        kw.setdefault("voivodeship", Voivodeship.mazowieckie)
+        kw.setdefault("city", f"Miasto {n}")
+        kw.setdefault("regon", valid_regon(n))
+        kw.setdefault("nip", valid_nip(n))
+        kw.setdefault("contact_email", f"office{n}@example.org")
+        return self._add(
+            Office(name=name or f"Urząd Gminy {n}", office_type=office_type, status=status, **kw)
+        )
+
+    def application(
+        self, *, edition=None, office=None, category=None, status=ApplicationStatus.draft, **kw
+    ):
+        edition = edition or self.edition()
+        office = office or self.office()
+        category = category or edition.categories[0]
+        if status is not ApplicationStatus.draft:
+            kw.setdefault("submitted_at", utcnow())
+        return self._add(
+            Application(edition=edition, office=office, category=category, status=status, **kw)
+        )
+
+    def assignment(self, *, application, juror, stage=1):
+        return self._add(Assignment(application=application, juror=juror, stage=stage))
+
+    def conflict(self, *, edition, juror, office, reason="Były pracownik"):
+        return self._add(
+            ConflictOfInterest(edition=edition, juror=juror, office=office, reason=reason)
+        )
