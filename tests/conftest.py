@@ -12,12 +12,28 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
 from tests import factories
 
 TEST_DB_URL = os.environ.get("LAUREL_TEST_DATABASE_URL", "")
+
+# Per-request caches that extensions keep on `g`. A test holds one app context
+# open (the `db` fixture), and the test client reuses it for every request, so
+# without this the signed-in user and the language would leak between requests.
+_PER_REQUEST_G = ("_login_user", "_flask_babel")
+
+
+class IsolatedClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            for key in _PER_REQUEST_G:
+                ctx.g.pop(key, None)
+        return super().open(*args, **kwargs)
 
 
 def pytest_report_header(config):
@@ -40,6 +56,7 @@ def app(tmp_path_factory):
             "MAIL_SERVER": "",
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if _db.engine.dialect.name == "postgresql":
             with _db.engine.begin() as conn:

@@ -1,0 +1,67 @@
+# Laurel: `make run` starts the app with a demo edition, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Debian packages the tests need: Chromium for the browser tests (Playwright
+# cannot download its own browser here), poppler for PDF pictures, fonts with
+# Polish letters for WeasyPrint, and WeasyPrint's Pango.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: run test install system-deps catalogs lint migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed catalogs
+
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m app.i18n compile
+
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Laurel on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when a server answers.
+# Under CI=true a missing PostgreSQL is a failure, not a skip.
+test: install system-deps
+	$(BIN)/pytest
+	@if pg_url=$$($(BIN)/python scripts/postgres_url.py); then \
+	  echo "== the same suite on PostgreSQL ($$pg_url) =="; \
+	  LAUREL_TEST_DATABASE_URL=$$pg_url $(BIN)/pytest; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "CI: PostgreSQL is not reachable, so its run cannot be skipped." >&2; exit 1; \
+	else \
+	  echo "PostgreSQL not reachable: its run was skipped (set DATABASE_URL to a PostgreSQL server to include it)."; \
+	fi
+
+lint: install
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
