@@ -1,0 +1,240 @@
+"""Forms for the organizer's edition pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.editions.models import QuestionKind
+from app.labels import choices
+from app.offices.models import OfficeType
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def _slug_field():
+    return StringField(
+        _l("Address name (slug)"),
+        filters=[strip, lower],
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(
+                SLUG_PATTERN,
+                message=_l("Use lowercase letters, digits and single hyphens, e.g. edycja-2026."),
+            ),
+        ],
+        description=_l("Used in addresses; lowercase letters, digits and hyphens."),
+    )
+
+
+def _year_field():
+    return IntegerField(
+        _l("Year"),
+        validators=[
+            InputRequired(),
+            NumberRange(min=2000, max=2100, message=_l("Enter a year between 2000 and 2100.")),
+        ],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; rendered as a fieldset by the editions templates."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EditionForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    slug = _slug_field()
+    year = _year_field()
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
+    organizer_name = StringField(
+        _l("Organizer"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    jurors_per_application = IntegerField(
+        _l("Jurors per application"),
+        default=3,
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=20, message=_l("Enter a number between 1 and 20.")),
+        ],
+    )
+    applications_open_at = DateTimeLocalField(
+        _l("Applications open"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
+        description=_l("Polish time (Europe/Warsaw)."),
+    )
+    applications_close_at = DateTimeLocalField(
+        _l("Applications close"),
+        format=LOCAL_FORMAT,
+        validators=[Optional()],
+        description=_l("Polish time (Europe/Warsaw). Applications are refused from this moment."),
+    )
+    stage1_start = DateField(_l("Stage 1 starts"), validators=[Optional()])
+    stage1_end = DateField(_l("Stage 1 ends"), validators=[Optional()])
+    stage2_start = DateField(_l("Stage 2 starts"), validators=[Optional()])
+    stage2_end = DateField(_l("Stage 2 ends"), validators=[Optional()])
+    chapter_date = DateField(_l("Chapter meeting"), validators=[Optional()])
+    results_date = DateField(_l("Results announced"), validators=[Optional()])
+    gala_date = DateField(_l("Gala"), validators=[Optional()])
+    gala_place = StringField(
+        _l("Gala place"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_applications_close_at(self, field):
+        opens = self.applications_open_at.data
+        if field.data and opens and field.data <= opens:
+            raise ValueError(_l("Applications must close after they open."))
+
+    def validate_stage1_end(self, field):
+        if field.data and self.stage1_start.data and field.data < self.stage1_start.data:
+            raise ValueError(_l("The end cannot be before the start."))
+
+    def validate_stage2_end(self, field):
+        if field.data and self.stage2_start.data and field.data < self.stage2_start.data:
+            raise ValueError(_l("The end cannot be before the start."))
+
+
+class CopyEditionForm(FlaskForm):
+    name = StringField(
+        _l("Name of the new edition"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=200)],
+    )
+    slug = _slug_field()
+    year = _year_field()
+    submit = SubmitField(_l("Copy edition"))
+
+
+class PhaseForm(FlaskForm):
+    expected = HiddenField(validators=[DataRequired()])
+    target = HiddenField(validators=[DataRequired()])
+    confirm_missing = BooleanField(
+        _l("I confirm: close the stage although the listed score sheets are missing")
+    )
+    submit = SubmitField(_l("Move to the next phase"))
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
+    allowed_office_types = MultiCheckboxField(
+        _l("Office types that may enter"),
+        validators=[Optional()],
+        description=_l("Leave all unchecked to admit every type of office."),
+    )
+    position = IntegerField(
+        _l("Order"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=10000)],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed_office_types.choices = choices(OfficeType)
+
+
+class AreaForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
+    position = IntegerField(
+        _l("Order"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+def _area_choices(edition) -> list[tuple[int, str]]:
+    return [(a.id, a.name) for a in edition.areas]
+
+
+class CriterionForm(FlaskForm):
+    area_id = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
+    stage = SelectField(
+        _l("Stage"),
+        coerce=int,
+        choices=[(1, _l("Stage 1")), (2, _l("Stage 2"))],
+        validators=[InputRequired()],
+    )
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    guidance = TextAreaField(_l("Guidance for jurors"), filters=[strip], validators=[Optional()])
+    max_score = IntegerField(
+        _l("Maximum score"),
+        default=10,
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=1000, message=_l("Enter a number between 1 and 1000.")),
+        ],
+    )
+    weight = DecimalField(_l("Weight"), default=1, places=2, validators=[InputRequired()])
+    position = IntegerField(
+        _l("Order"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_id.choices = _area_choices(edition)
+
+    def validate_weight(self, field):
+        if field.data is not None and (field.data <= 0 or field.data >= 10000):
+            raise ValueError(_l("The weight must be greater than zero (and below 10000)."))
+
+
+class QuestionForm(FlaskForm):
+    area_id = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
+    kind = SelectField(_l("Kind of answer"), validators=[InputRequired()])
+    prompt = StringField(
+        _l("Question"), filters=[strip], validators=[DataRequired(), Length(max=500)]
+    )
+    help_text = TextAreaField(_l("Help text"), filters=[strip], validators=[Optional()])
+    required = BooleanField(_l("An answer is required"), default=True)
+    max_length = IntegerField(
+        _l("Maximum length (text answers)"),
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+        description=_l("Number of characters; leave empty for no limit."),
+    )
+    min_value = IntegerField(_l("Minimum (number answers)"), validators=[Optional()])
+    max_value = IntegerField(_l("Maximum (number answers)"), validators=[Optional()])
+    position = IntegerField(
+        _l("Order"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10000)]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_id.choices = _area_choices(edition)
+        self.kind.choices = choices(QuestionKind)
+
+    def validate_max_value(self, field):
+        low = self.min_value.data
+        if field.data is not None and low is not None and low > field.data:
+            raise ValueError(_l("The maximum cannot be smaller than the minimum."))

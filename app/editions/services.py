@@ -1,0 +1,880 @@
+"""Rules for editions: settings, copying, the phase machine, categories,
+criteria and the questionnaire, and the dashboard figures.
+
+Every function flushes and writes an audit event; none commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.editions.models import (
+    Area,
+    Category,
+    Criterion,
+    Edition,
+    EditionStatus,
+    Question,
+    QuestionKind,
+)
+from app.errors import LaurelError
+from app.extensions import db
+from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
+from app.labels import label
+from app.offices.models import Application, ApplicationStatus, Office
+from app.timeutil import WARSAW
+
+EDITION_FIELDS = [
+    "name",
+    "slug",
+    "year",
+    "description",
+    "organizer_name",
+    "jurors_per_application",
+    "applications_open_at",
+    "applications_close_at",
+    "stage1_start",
+    "stage1_end",
+    "stage2_start",
+    "stage2_end",
+    "chapter_date",
+    "results_date",
+    "gala_date",
+    "gala_place",
+]
+CATEGORY_FIELDS = ["name", "description", "allowed_office_types", "position"]
+AREA_FIELDS = ["name", "description", "position"]
+CRITERION_FIELDS = ["area_id", "stage", "name", "guidance", "max_score", "weight", "position"]
+QUESTION_FIELDS = [
+    "area_id",
+    "kind",
+    "prompt",
+    "help_text",
+    "required",
+    "max_length",
+    "min_value",
+    "max_value",
+    "position",
+]
+
+
+def _assign(obj, data: dict[str, Any], fields: list[str]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+# ---------------------------------------------------------------- editions
+
+
+def _check_slug(slug: str, *, edition: Edition | None = None) -> None:
+    query = sa.select(Edition.id).where(Edition.slug == slug)
+    if edition is not None and edition.id is not None:
+        query = query.where(Edition.id != edition.id)
+    if db.session.scalar(query) is not None:
+        raise LaurelError(
+            _("The address name “%(slug)s” is already used by another edition.", slug=slug)
+        )
+
+
+def _check_window(data: dict[str, Any]) -> None:
+    opens, closes = data.get("applications_open_at"), data.get("applications_close_at")
+    if opens and closes and closes <= opens:
+        raise LaurelError(_("Applications must close after they open."))
+
+
+def create_edition(*, actor, data: dict[str, Any]) -> Edition:
+    """A new edition starts as a draft; its slug must be unused."""
+    _check_slug(data["slug"])
+    _check_window(data)
+    edition = Edition(status=EditionStatus.draft)
+    _assign(edition, data, EDITION_FIELDS)
+    db.session.add(edition)
+    db.session.flush()
+    audit.record(
+        "edition.create",
+        actor=actor,
+        obj=edition,
+        edition_id=edition.id,
+        after=audit.snapshot(edition, EDITION_FIELDS),
+    )
+    return edition
+
+
+def update_edition(edition: Edition, *, actor, data: dict[str, Any]) -> Edition:
+    """Change an edition's settings and dates; the slug stays unique."""
+    _check_slug(data.get("slug", edition.slug), edition=edition)
+    _check_window(
+        {
+            "applications_open_at": data.get("applications_open_at", edition.applications_open_at),
+            "applications_close_at": data.get(
+                "applications_close_at", edition.applications_close_at
+            ),
+        }
+    )
+    before = audit.snapshot(edition, EDITION_FIELDS)
+    _assign(edition, data, EDITION_FIELDS)
+    db.session.flush()
+    after = audit.snapshot(edition, EDITION_FIELDS)
+    changed = [f for f in EDITION_FIELDS if before[f] != after[f]]
+    audit.record(
+        "edition.update",
+        actor=actor,
+        obj=edition,
+        edition_id=edition.id,
+        before={f: before[f] for f in changed},
+        after={f: after[f] for f in changed},
+    )
+    return edition
+
+
+def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> Edition:
+    """A new draft edition with the source's settings, categories, areas,
+    criteria and questionnaire; phase dates are left empty for the new year."""
+    _check_slug(slug)
+    source = db.session.scalars(
+        sa.select(Edition)
+        .where(Edition.id == source.id)
+        .options(
+            selectinload(Edition.categories),
+            selectinload(Edition.areas).selectinload(Area.criteria),
+            selectinload(Edition.areas).selectinload(Area.questions),
+        )
+    ).one()
+    edition = Edition(
+        name=name,
+        slug=slug,
+        year=year,
+        description=source.description,
+        organizer_name=source.organizer_name,
+        jurors_per_application=source.jurors_per_application,
+        status=EditionStatus.draft,
+        copied_from_id=source.id,
+    )
+    for category in source.categories:
+        edition.categories.append(
+            Category(
+                name=category.name,
+                description=category.description,
+                allowed_office_types=list(category.allowed_office_types or []),
+                position=category.position,
+            )
+        )
+    for area in source.areas:
+        new_area = Area(name=area.name, description=area.description, position=area.position)
+        for criterion in area.criteria:
+            new_area.criteria.append(
+                Criterion(**{f: getattr(criterion, f) for f in CRITERION_FIELDS if f != "area_id"})
+            )
+        for question in area.questions:
+            new_area.questions.append(
+                Question(**{f: getattr(question, f) for f in QUESTION_FIELDS if f != "area_id"})
+            )
+        edition.areas.append(new_area)
+    db.session.add(edition)
+    db.session.flush()
+    audit.record(
+        "edition.copy",
+        actor=actor,
+        obj=edition,
+        edition_id=edition.id,
+        after={
+            "name": name,
+            "slug": slug,
+            "year": year,
+            "copied_from_id": source.id,
+            "categories": len(source.categories),
+            "areas": len(source.areas),
+        },
+    )
+    return edition
+
+
+# ---------------------------------------------------------------- phases
+
+
+@dataclass
+class MissingSheet:
+    assignment_id: int
+    juror_name: str
+    juror_email: str
+    office_name: str
+    sheet_status: SheetStatus | None  # None: not started
+
+
+@dataclass
+class PhaseCheck:
+    """What moving an edition to its next phase needs."""
+
+    current: EditionStatus
+    target: EditionStatus | None
+    blockers: list[str] = field(default_factory=list)
+    # Score sheets of the closing stage that are not submitted; the move needs
+    # the organizer's confirmation when this is not empty.
+    missing: list[MissingSheet] = field(default_factory=list)
+    closing_stage: int | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.target is not None and not self.blockers
+
+
+class MissingSheetsError(LaurelError):
+    """Score sheets are missing and the organizer has not confirmed the move."""
+
+    def __init__(self, message: str, missing: list[MissingSheet]):
+        super().__init__(message)
+        self.missing = missing
+
+
+def _stage_closed_by(status: EditionStatus) -> int | None:
+    """The scoring stage that ends when an edition leaves `status`."""
+    return {EditionStatus.stage1: 1, EditionStatus.stage2: 2}.get(status)
+
+
+def missing_sheets(edition: Edition, stage: int) -> list[MissingSheet]:
+    """Assignments of a stage without a submitted (or locked) score sheet."""
+    rows = db.session.execute(
+        sa.select(Assignment.id, User.full_name, User.email, Office.name, ScoreSheet.status)
+        .join(Application, Assignment.application_id == Application.id)
+        .join(User, Assignment.juror_id == User.id)
+        .join(Office, Application.office_id == Office.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Application.edition_id == edition.id,
+            Assignment.stage == stage,
+            sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
+        )
+        .order_by(User.full_name, Office.name, Assignment.id)
+    ).all()
+    return [MissingSheet(*row) for row in rows]
+
+
+def check_next_phase(edition: Edition) -> PhaseCheck:
+    """The next phase and everything that stands in its way."""
+    current = edition.status
+    target = current.next
+    check = PhaseCheck(current=current, target=target)
+    if target is None:
+        check.blockers.append(_("The edition is archived; there is no further phase."))
+        return check
+    if target is EditionStatus.applications_open:
+        has_category = db.session.scalar(
+            sa.select(sa.func.count(Category.id)).where(Category.edition_id == edition.id)
+        )
+        has_criterion = db.session.scalar(
+            sa.select(sa.func.count(Criterion.id))
+            .join(Area, Criterion.area_id == Area.id)
+            .where(Area.edition_id == edition.id)
+        )
+        if not has_category:
+            check.blockers.append(_("Add at least one category."))
+        if not has_criterion:
+            check.blockers.append(_("Add at least one criterion."))
+        if edition.applications_close_at is None:
+            check.blockers.append(_("Set the date when applications close."))
+    elif target is EditionStatus.stage1:
+        submitted = db.session.scalar(
+            sa.select(sa.func.count(Application.id)).where(
+                Application.edition_id == edition.id,
+                Application.status == ApplicationStatus.submitted,
+            )
+        )
+        if not submitted:
+            check.blockers.append(_("No application has been submitted yet."))
+    check.closing_stage = _stage_closed_by(current)
+    if check.closing_stage:
+        check.missing = missing_sheets(edition, check.closing_stage)
+    return check
+
+
+def lock_sheets(edition: Edition, stage: int) -> int:
+    """Submitted sheets of a stage become locked; returns how many."""
+    assignment_ids = (
+        sa.select(Assignment.id)
+        .join(Application, Assignment.application_id == Application.id)
+        .where(Application.edition_id == edition.id, Assignment.stage == stage)
+    )
+    result = db.session.execute(
+        sa.update(ScoreSheet)
+        .where(
+            ScoreSheet.assignment_id.in_(assignment_ids),
+            ScoreSheet.status == SheetStatus.submitted,
+        )
+        .values(status=SheetStatus.locked, version=ScoreSheet.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
+def advance_phase(
+    edition: Edition,
+    *,
+    actor,
+    expected: EditionStatus,
+    target: EditionStatus | None = None,
+    confirm_missing: bool = False,
+) -> Edition:
+    """Move an edition one phase forward.
+
+    The status only moves to the very next phase, never back and never past
+    one. `expected` is the status the organizer saw: if somebody moved the
+    edition in between (or the same form was sent twice), the move is refused
+    instead of skipping a phase. Leaving stage 1 or 2 locks that stage's
+    submitted score sheets; missing sheets need `confirm_missing`.
+    """
+    if edition.status is not expected:
+        raise LaurelError(
+            _(
+                "The edition's phase has changed in the meantime (it is now “%(status)s”). "
+                "Check the page and try again.",
+                status=_phase_label(edition.status),
+            )
+        )
+    nxt = edition.status.next
+    if nxt is None:
+        raise LaurelError(_("The edition is archived; there is no further phase."))
+    if target is not None and target is not nxt:
+        raise LaurelError(
+            _(
+                "An edition can only move forward to the next phase (“%(next)s”).",
+                next=_phase_label(nxt),
+            )
+        )
+    check = check_next_phase(edition)
+    if check.blockers:
+        raise LaurelError(" ".join(check.blockers))
+    if check.missing and not confirm_missing:
+        raise MissingSheetsError(
+            _(
+                "%(count)s score sheets of stage %(stage)s are missing or not submitted. "
+                "Confirm to close the stage anyway.",
+                count=len(check.missing),
+                stage=check.closing_stage,
+            ),
+            check.missing,
+        )
+    # Conditional update: of two requests racing with the same expected
+    # status, only one changes a row; the other is refused.
+    result = db.session.execute(
+        sa.update(Edition)
+        .where(Edition.id == edition.id, Edition.status == expected)
+        .values(status=nxt)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LaurelError(
+            _("The edition's phase has changed in the meantime. Check the page and try again.")
+        )
+    db.session.refresh(edition)
+    locked = lock_sheets(edition, check.closing_stage) if check.closing_stage else 0
+    db.session.flush()
+    audit.record(
+        "edition.phase",
+        actor=actor,
+        obj=edition,
+        edition_id=edition.id,
+        before={"status": expected.value},
+        after={
+            "status": nxt.value,
+            "locked_sheets": locked,
+            "missing_sheets": [m.assignment_id for m in check.missing],
+            "confirmed_missing": bool(check.missing),
+        },
+    )
+    return edition
+
+
+def _phase_label(status: EditionStatus) -> str:
+    return label(status)
+
+
+# ---------------------------------------------------------------- categories
+
+
+def _check_category_name(edition: Edition, name: str, category: Category | None = None) -> None:
+    query = sa.select(Category.id).where(Category.edition_id == edition.id, Category.name == name)
+    if category is not None:
+        query = query.where(Category.id != category.id)
+    if db.session.scalar(query) is not None:
+        raise LaurelError(_("This edition already has a category named “%(name)s”.", name=name))
+
+
+def create_category(edition: Edition, *, actor, data: dict[str, Any]) -> Category:
+    """A category's name is unique within its edition."""
+    _check_category_name(edition, data["name"])
+    category = Category(edition=edition)
+    _assign(category, data, CATEGORY_FIELDS)
+    db.session.add(category)
+    db.session.flush()
+    audit.record(
+        "category.create",
+        actor=actor,
+        obj=category,
+        edition_id=edition.id,
+        after=audit.snapshot(category, CATEGORY_FIELDS),
+    )
+    return category
+
+
+def update_category(category: Category, *, actor, data: dict[str, Any]) -> Category:
+    """Rename or re-describe a category; its name stays unique in the edition."""
+    _check_category_name(category.edition, data.get("name", category.name), category)
+    before = audit.snapshot(category, CATEGORY_FIELDS)
+    _assign(category, data, CATEGORY_FIELDS)
+    db.session.flush()
+    audit.record(
+        "category.update",
+        actor=actor,
+        obj=category,
+        edition_id=category.edition_id,
+        before=before,
+        after=audit.snapshot(category, CATEGORY_FIELDS),
+    )
+    return category
+
+
+def delete_category(category: Category, *, actor) -> None:
+    """A category that any application uses cannot be deleted."""
+    used = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(Application.category_id == category.id)
+    )
+    if used:
+        raise LaurelError(
+            _(
+                "The category “%(name)s” cannot be deleted: %(count)s applications use it.",
+                name=category.name,
+                count=used,
+            )
+        )
+    before = audit.snapshot(category, CATEGORY_FIELDS)
+    edition_id = category.edition_id
+    audit.record("category.delete", actor=actor, obj=category, edition_id=edition_id, before=before)
+    db.session.delete(category)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- criteria and questionnaire
+
+
+def scoring_started(edition: Edition) -> bool:
+    """Scoring has started once stage 1 opened or any score exists."""
+    if edition.status.order >= EditionStatus.stage1.order:
+        return True
+    return (
+        db.session.scalar(
+            sa.select(Score.id)
+            .join(Criterion, Score.criterion_id == Criterion.id)
+            .join(Area, Criterion.area_id == Area.id)
+            .where(Area.edition_id == edition.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def questionnaire_frozen(edition: Edition) -> bool:
+    """The questionnaire is frozen once any application has been submitted."""
+    return (
+        db.session.scalar(
+            sa.select(Application.id)
+            .where(
+                Application.edition_id == edition.id,
+                Application.status != ApplicationStatus.draft,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _refuse_if_scoring(edition: Edition) -> None:
+    if scoring_started(edition):
+        raise LaurelError(
+            _("Criteria cannot be changed after scoring has started: jurors' scores refer to them.")
+        )
+
+
+def _refuse_if_frozen(edition: Edition) -> None:
+    if questionnaire_frozen(edition):
+        raise LaurelError(
+            _(
+                "The questionnaire cannot be changed: applications with answers to it "
+                "have already been submitted."
+            )
+        )
+
+
+def _check_area(edition: Edition, area_id: int) -> None:
+    if (
+        db.session.scalar(
+            sa.select(Area.id).where(Area.id == area_id, Area.edition_id == edition.id)
+        )
+        is None
+    ):
+        raise LaurelError(_("Choose an area of this edition."))
+
+
+def _check_area_name(edition: Edition, name: str, area: Area | None = None) -> None:
+    query = sa.select(Area.id).where(Area.edition_id == edition.id, Area.name == name)
+    if area is not None:
+        query = query.where(Area.id != area.id)
+    if db.session.scalar(query) is not None:
+        raise LaurelError(_("This edition already has an area named “%(name)s”.", name=name))
+
+
+def create_area(edition: Edition, *, actor, data: dict[str, Any]) -> Area:
+    """An area's name is unique within its edition."""
+    _check_area_name(edition, data["name"])
+    area = Area(edition=edition)
+    _assign(area, data, AREA_FIELDS)
+    db.session.add(area)
+    db.session.flush()
+    audit.record(
+        "area.create",
+        actor=actor,
+        obj=area,
+        edition_id=edition.id,
+        after=audit.snapshot(area, AREA_FIELDS),
+    )
+    return area
+
+
+def update_area(area: Area, *, actor, data: dict[str, Any]) -> Area:
+    """Rename, re-describe or reorder an area (its criteria stay as they are)."""
+    _check_area_name(area.edition, data.get("name", area.name), area)
+    before = audit.snapshot(area, AREA_FIELDS)
+    _assign(area, data, AREA_FIELDS)
+    db.session.flush()
+    audit.record(
+        "area.update",
+        actor=actor,
+        obj=area,
+        edition_id=area.edition_id,
+        before=before,
+        after=audit.snapshot(area, AREA_FIELDS),
+    )
+    return area
+
+
+def delete_area(area: Area, *, actor) -> None:
+    """Deleting an area deletes its criteria and questions, so it follows both rules."""
+    if area.criteria:
+        _refuse_if_scoring(area.edition)
+    if area.questions:
+        _refuse_if_frozen(area.edition)
+    edition_id = area.edition_id
+    audit.record(
+        "area.delete",
+        actor=actor,
+        obj=area,
+        edition_id=edition_id,
+        before={
+            **audit.snapshot(area, AREA_FIELDS),
+            "criteria": [c.name for c in area.criteria],
+            "questions": [q.prompt for q in area.questions],
+        },
+    )
+    db.session.delete(area)
+    db.session.flush()
+
+
+def _criterion_data(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("max_score") is not None and not 1 <= data["max_score"] <= 1000:
+        raise LaurelError(_("The maximum score must be between 1 and 1000."))
+    if data.get("weight") is not None and data["weight"] <= 0:
+        raise LaurelError(_("The weight must be greater than zero."))
+    if data.get("stage") is not None and data["stage"] not in (1, 2):
+        raise LaurelError(_("The stage must be 1 or 2."))
+    return data
+
+
+def _check_criterion_name(area_id: int, stage: int, name: str, criterion=None) -> None:
+    query = sa.select(Criterion.id).where(
+        Criterion.area_id == area_id, Criterion.stage == stage, Criterion.name == name
+    )
+    if criterion is not None:
+        query = query.where(Criterion.id != criterion.id)
+    if db.session.scalar(query) is not None:
+        raise LaurelError(
+            _("This area already has a criterion named “%(name)s” in that stage.", name=name)
+        )
+
+
+def create_criterion(edition: Edition, *, actor, data: dict[str, Any]) -> Criterion:
+    """Criteria can be added only before scoring starts."""
+    _refuse_if_scoring(edition)
+    _check_area(edition, data["area_id"])
+    _criterion_data(data)
+    _check_criterion_name(data["area_id"], data["stage"], data["name"])
+    criterion = Criterion()
+    _assign(criterion, data, CRITERION_FIELDS)
+    db.session.add(criterion)
+    db.session.flush()
+    audit.record(
+        "criterion.create",
+        actor=actor,
+        obj=criterion,
+        edition_id=edition.id,
+        after=audit.snapshot(criterion, CRITERION_FIELDS),
+    )
+    return criterion
+
+
+def update_criterion(criterion: Criterion, *, actor, data: dict[str, Any]) -> Criterion:
+    """Editing a criterion is refused once scoring has started."""
+    edition = criterion.area.edition
+    _refuse_if_scoring(edition)
+    _check_area(edition, data.get("area_id", criterion.area_id))
+    _criterion_data(data)
+    _check_criterion_name(
+        data.get("area_id", criterion.area_id),
+        data.get("stage", criterion.stage),
+        data.get("name", criterion.name),
+        criterion,
+    )
+    before = audit.snapshot(criterion, CRITERION_FIELDS)
+    _assign(criterion, data, CRITERION_FIELDS)
+    db.session.flush()
+    db.session.refresh(criterion)
+    audit.record(
+        "criterion.update",
+        actor=actor,
+        obj=criterion,
+        edition_id=edition.id,
+        before=before,
+        after=audit.snapshot(criterion, CRITERION_FIELDS),
+    )
+    return criterion
+
+
+def delete_criterion(criterion: Criterion, *, actor) -> None:
+    """Deleting a criterion is refused once scoring has started."""
+    edition = criterion.area.edition
+    _refuse_if_scoring(edition)
+    audit.record(
+        "criterion.delete",
+        actor=actor,
+        obj=criterion,
+        edition_id=edition.id,
+        before=audit.snapshot(criterion, CRITERION_FIELDS),
+    )
+    db.session.delete(criterion)
+    db.session.flush()
+
+
+def _question_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the limits that fit the question's kind."""
+    data = dict(data)
+    kind = data.get("kind")
+    if kind is not QuestionKind.text:
+        data["max_length"] = None
+    if kind is not QuestionKind.number:
+        data["min_value"] = None
+        data["max_value"] = None
+    if data.get("max_length") is not None and data["max_length"] <= 0:
+        raise LaurelError(_("The maximum length must be greater than zero."))
+    low, high = data.get("min_value"), data.get("max_value")
+    if low is not None and high is not None and low > high:
+        raise LaurelError(_("The minimum cannot be greater than the maximum."))
+    return data
+
+
+def create_question(edition: Edition, *, actor, data: dict[str, Any]) -> Question:
+    """Questions can be added only until the first application is submitted."""
+    _refuse_if_frozen(edition)
+    _check_area(edition, data["area_id"])
+    data = _question_data(data)
+    question = Question()
+    _assign(question, data, QUESTION_FIELDS)
+    db.session.add(question)
+    db.session.flush()
+    audit.record(
+        "question.create",
+        actor=actor,
+        obj=question,
+        edition_id=edition.id,
+        after=audit.snapshot(question, QUESTION_FIELDS),
+    )
+    return question
+
+
+def update_question(question: Question, *, actor, data: dict[str, Any]) -> Question:
+    """Questions cannot change once any application of the edition is submitted."""
+    edition = question.area.edition
+    _refuse_if_frozen(edition)
+    _check_area(edition, data.get("area_id", question.area_id))
+    data = _question_data({"kind": question.kind, **data})
+    before = audit.snapshot(question, QUESTION_FIELDS)
+    _assign(question, data, QUESTION_FIELDS)
+    db.session.flush()
+    db.session.refresh(question)
+    audit.record(
+        "question.update",
+        actor=actor,
+        obj=question,
+        edition_id=edition.id,
+        before=before,
+        after=audit.snapshot(question, QUESTION_FIELDS),
+    )
+    return question
+
+
+def delete_question(question: Question, *, actor) -> None:
+    """Questions cannot be deleted once any application of the edition is submitted."""
+    edition = question.area.edition
+    _refuse_if_frozen(edition)
+    audit.record(
+        "question.delete",
+        actor=actor,
+        obj=question,
+        edition_id=edition.id,
+        before=audit.snapshot(question, QUESTION_FIELDS),
+    )
+    db.session.delete(question)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@dataclass
+class StageProgress:
+    stage: int
+    assignments: int = 0
+    submitted: int = 0  # submitted or locked
+    draft: int = 0
+    not_started: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assignments) if self.assignments else 0
+
+
+@dataclass
+class OverdueJuror:
+    juror_id: int
+    name: str
+    email: str
+    stage: int
+    count: int
+
+
+@dataclass
+class Dashboard:
+    statuses: list[ApplicationStatus]
+    # (category, {status: count}, total) in category order
+    by_category: list[tuple[Category, dict[ApplicationStatus, int], int]]
+    by_status: dict[ApplicationStatus, int]
+    total: int
+    stages: list[StageProgress]
+    overdue: list[OverdueJuror]
+    today: dt.date
+
+
+def local_today() -> dt.date:
+    return dt.datetime.now(WARSAW).date()
+
+
+def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
+    """The edition's figures in three grouped queries (plus the categories)."""
+    today = today or local_today()
+    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
+    for category_id, status, n in db.session.execute(
+        sa.select(Application.category_id, Application.status, sa.func.count(Application.id))
+        .where(Application.edition_id == edition.id)
+        .group_by(Application.category_id, Application.status)
+    ):
+        counts[category_id][status] = n
+    categories = db.session.scalars(
+        sa.select(Category)
+        .where(Category.edition_id == edition.id)
+        .order_by(Category.position, Category.name)
+    ).all()
+    by_category = [
+        (c, counts.get(c.id, {}), sum(counts.get(c.id, {}).values())) for c in categories
+    ]
+    by_status = {s: sum(row.get(s, 0) for row in counts.values()) for s in ApplicationStatus}
+
+    stages = {1: StageProgress(1), 2: StageProgress(2)}
+    for stage, status, n in db.session.execute(
+        sa.select(Assignment.stage, ScoreSheet.status, sa.func.count(Assignment.id))
+        .join(Application, Assignment.application_id == Application.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Application.edition_id == edition.id)
+        .group_by(Assignment.stage, ScoreSheet.status)
+    ):
+        progress = stages[stage]
+        progress.assignments += n
+        if status is None:
+            progress.not_started += n
+        elif status is SheetStatus.draft:
+            progress.draft += n
+        else:
+            progress.submitted += n
+
+    ended = [
+        stage
+        for stage, end in ((1, edition.stage1_end), (2, edition.stage2_end))
+        if end is not None and end < today
+    ]
+    overdue: list[OverdueJuror] = []
+    if ended:
+        rows = db.session.execute(
+            sa.select(
+                User.id, User.full_name, User.email, Assignment.stage, sa.func.count(Assignment.id)
+            )
+            .join(Application, Assignment.application_id == Application.id)
+            .join(User, Assignment.juror_id == User.id)
+            .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+            .where(
+                Application.edition_id == edition.id,
+                Assignment.stage.in_(ended),
+                sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
+            )
+            .group_by(User.id, User.full_name, User.email, Assignment.stage)
+            .order_by(Assignment.stage, sa.func.count(Assignment.id).desc(), User.full_name)
+        ).all()
+        overdue = [OverdueJuror(*row) for row in rows]
+    return Dashboard(
+        statuses=list(ApplicationStatus),
+        by_category=by_category,
+        by_status=by_status,
+        total=sum(by_status.values()),
+        stages=[stages[1], stages[2]],
+        overdue=overdue,
+        today=today,
+    )
+
+
+def application_counts(editions: list[Edition]) -> dict[int, int]:
+    """Applications per edition, in one grouped query."""
+    if not editions:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Application.edition_id, sa.func.count(Application.id))
+            .where(Application.edition_id.in_([e.id for e in editions]))
+            .group_by(Application.edition_id)
+        ).all()
+    )
+
+
+def category_usage(edition: Edition) -> dict[int, int]:
+    """Applications per category of an edition, in one grouped query."""
+    return dict(
+        db.session.execute(
+            sa.select(Application.category_id, sa.func.count(Application.id))
+            .where(Application.edition_id == edition.id)
+            .group_by(Application.category_id)
+        ).all()
+    )
