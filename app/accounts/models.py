@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
     from app.jury.models import JuryMembership
     from app.offices.models import Office
 
-_hasher = PasswordHasher()
+_STRONG = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile)
+# Tests create hundreds of users; a cheap profile keeps the suite fast. Hashes
+# carry their own parameters, so either kind verifies anywhere.
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    return _CHEAP if has_app_context() and current_app.config.get("TESTING") else _STRONG
 
 
 class Role(enum.Enum):
@@ -66,13 +74,13 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
             return False
         try:
-            return _hasher.verify(self.password_hash, password)
+            return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 

@@ -45,3 +45,15 @@ def test_password_is_hashed_with_argon2(make):
     assert user.password_hash.startswith("$argon2")
     assert user.check_password(PASSWORD)
     assert not user.check_password(PASSWORD + "x")
+
+
+def test_production_hashes_use_the_strong_argon2_profile(tmp_path):
+    from app import create_app
+    from app.accounts.models import User
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        user = User(email="x@example.org", full_name="X", role=Role.juror)
+        user.set_password(PASSWORD)
+    assert "m=65536" in user.password_hash
+    assert user.check_password(PASSWORD)
