@@ -17,7 +17,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.editions.models import QuestionKind
@@ -112,15 +120,15 @@ class EditionForm(FlaskForm):
     def validate_applications_close_at(self, field):
         opens = self.applications_open_at.data
         if field.data and opens and field.data <= opens:
-            raise ValueError(_l("Applications must close after they open."))
+            raise ValidationError(_l("Applications must close after they open."))
 
     def validate_stage1_end(self, field):
         if field.data and self.stage1_start.data and field.data < self.stage1_start.data:
-            raise ValueError(_l("The end cannot be before the start."))
+            raise ValidationError(_l("The end cannot be before the start."))
 
     def validate_stage2_end(self, field):
         if field.data and self.stage2_start.data and field.data < self.stage2_start.data:
-            raise ValueError(_l("The end cannot be before the start."))
+            raise ValidationError(_l("The end cannot be before the start."))
 
 
 class CopyEditionForm(FlaskForm):
@@ -178,12 +186,7 @@ def _area_choices(edition) -> list[tuple[int, str]]:
 
 class CriterionForm(FlaskForm):
     area_id = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
-    stage = SelectField(
-        _l("Stage"),
-        coerce=int,
-        choices=[(1, _l("Stage 1")), (2, _l("Stage 2"))],
-        validators=[InputRequired()],
-    )
+    stage = SelectField(_l("Stage"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     guidance = TextAreaField(_l("Guidance for jurors"), filters=[strip], validators=[Optional()])
     max_score = IntegerField(
@@ -203,10 +206,11 @@ class CriterionForm(FlaskForm):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.area_id.choices = _area_choices(edition)
+        self.stage.choices = [(1, _l("Stage 1")), (2, _l("Stage 2"))]
 
     def validate_weight(self, field):
         if field.data is not None and (field.data <= 0 or field.data >= 10000):
-            raise ValueError(_l("The weight must be greater than zero (and below 10000)."))
+            raise ValidationError(_l("The weight must be greater than zero (and below 10000)."))
 
 
 class QuestionForm(FlaskForm):
@@ -237,4 +241,4 @@ class QuestionForm(FlaskForm):
     def validate_max_value(self, field):
         low = self.min_value.data
         if field.data is not None and low is not None and low > field.data:
-            raise ValueError(_l("The maximum cannot be smaller than the minimum."))
+            raise ValidationError(_l("The maximum cannot be smaller than the minimum."))

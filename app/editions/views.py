@@ -1,7 +1,657 @@
-"""Organizer pages for editions: phases, categories, criteria, dashboard."""
+"""Organizer pages for editions: settings, phases, categories, criteria and
+questionnaire, dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app import navigation
+from app.accounts.decorators import organizer_required
+from app.accounts.models import Role
+from app.editions import services
+from app.editions.forms import (
+    AreaForm,
+    CategoryForm,
+    CopyEditionForm,
+    CriterionForm,
+    EditionForm,
+    PhaseForm,
+    QuestionForm,
+)
+from app.editions.models import (
+    Area,
+    Category,
+    Criterion,
+    Edition,
+    EditionStatus,
+    Question,
+    QuestionKind,
+)
+from app.errors import LaurelError
+from app.extensions import db
+from app.labels import choices, label
+from app.offices.models import OfficeType
+from app.timeutil import from_local, to_local
 
 bp = Blueprint("editions", __name__, url_prefix="/organizer/editions")
+navigation.add("editions.index", _l("Editions"), Role.organizer, order=10)
+
+
+@bp.app_template_global()
+def optional_url(endpoint: str, **values) -> str | None:
+    """A link to a page that may not exist yet (another area's): None when the
+    endpoint is not registered, so the template shows plain text."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def _refused(exc: LaurelError) -> None:
+    """A service refused: undo anything half-done and tell the user."""
+    db.session.rollback()
+    flash(exc.message, "error")
+
+
+# ---------------------------------------------------------------- loaders
+
+
+def _edition(edition_id: int) -> Edition:
+    return db.get_or_404(Edition, edition_id)
+
+
+def _category(edition: Edition, category_id: int) -> Category:
+    category = db.get_or_404(Category, category_id)
+    if category.edition_id != edition.id:
+        abort(404)
+    return category
+
+
+def _area(edition: Edition, area_id: int) -> Area:
+    area = db.get_or_404(Area, area_id)
+    if area.edition_id != edition.id:
+        abort(404)
+    return area
+
+
+def _criterion(edition: Edition, criterion_id: int) -> Criterion:
+    criterion = db.get_or_404(Criterion, criterion_id)
+    if criterion.area.edition_id != edition.id:
+        abort(404)
+    return criterion
+
+
+def _question(edition: Edition, question_id: int) -> Question:
+    question = db.get_or_404(Question, question_id)
+    if question.area.edition_id != edition.id:
+        abort(404)
+    return question
+
+
+def _form_page(form, *, title: str, edition: Edition | None, back: str, active: str = ""):
+    return render_template(
+        "editions/form.html", form=form, title=title, edition=edition, back=back, active=active
+    )
+
+
+# ---------------------------------------------------------------- editions
+
+
+@bp.route("/")
+@organizer_required
+def index():
+    editions = db.session.scalars(
+        sa.select(Edition).order_by(Edition.year.desc(), Edition.id.desc())
+    ).all()
+    return render_template(
+        "editions/index.html",
+        editions=editions,
+        application_counts=services.application_counts(editions),
+    )
+
+
+def _edition_data(form: EditionForm) -> dict:
+    data = {name: form[name].data for name in services.EDITION_FIELDS}
+    data["applications_open_at"] = from_local(form.applications_open_at.data)
+    data["applications_close_at"] = from_local(form.applications_close_at.data)
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organizer_required
+def create():
+    form = EditionForm()
+    if form.validate_on_submit():
+        try:
+            edition = services.create_edition(actor=current_user, data=_edition_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Edition “%(name)s” created.", name=edition.name), "success")
+            return redirect(url_for(".dashboard", edition_id=edition.id))
+    return _form_page(form, title=_("New edition"), edition=None, back=url_for(".index"))
+
+
+def _naive_local(value):
+    local = to_local(value)
+    return local.replace(tzinfo=None) if local else None
+
+
+@bp.route("/<int:edition_id>/settings", methods=["GET", "POST"])
+@organizer_required
+def edit(edition_id: int):
+    edition = _edition(edition_id)
+    initial = {name: getattr(edition, name) for name in services.EDITION_FIELDS}
+    initial["applications_open_at"] = _naive_local(edition.applications_open_at)
+    initial["applications_close_at"] = _naive_local(edition.applications_close_at)
+    form = EditionForm(data=initial)
+    if form.validate_on_submit():
+        try:
+            services.update_edition(edition, actor=current_user, data=_edition_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for(".dashboard", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Settings"),
+        edition=edition,
+        back=url_for(".dashboard", edition_id=edition.id),
+        active="settings",
+    )
+
+
+@bp.route("/<int:edition_id>/copy", methods=["GET", "POST"])
+@organizer_required
+def copy(edition_id: int):
+    source = _edition(edition_id)
+    form = CopyEditionForm(data={"year": source.year + 1})
+    if form.validate_on_submit():
+        try:
+            edition = services.copy_edition(
+                source,
+                actor=current_user,
+                name=form.name.data,
+                slug=form.slug.data,
+                year=form.year.data,
+            )
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Edition “%(name)s” created as a copy of “%(source)s”.",
+                    name=edition.name,
+                    source=source.name,
+                ),
+                "success",
+            )
+            return redirect(url_for(".edit", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Copy edition “%(name)s”", name=source.name),
+        edition=source,
+        back=url_for(".dashboard", edition_id=source.id),
+    )
+
+
+@bp.route("/<int:edition_id>/")
+@organizer_required
+def dashboard(edition_id: int):
+    edition = _edition(edition_id)
+    return render_template(
+        "editions/dashboard.html", edition=edition, board=services.dashboard(edition)
+    )
+
+
+# ---------------------------------------------------------------- phases
+
+
+def _phase_page(edition: Edition, form: PhaseForm | None = None, status: int = 200):
+    check = services.check_next_phase(edition)
+    if form is None:
+        form = PhaseForm(
+            data={
+                "expected": edition.status.value,
+                "target": check.target.value if check.target else "",
+            }
+        )
+    return render_template(
+        "editions/phases.html",
+        edition=edition,
+        check=check,
+        form=form,
+        phases=list(EditionStatus),
+    ), status
+
+
+@bp.route("/<int:edition_id>/phases")
+@organizer_required
+def phases(edition_id: int):
+    return _phase_page(_edition(edition_id))
+
+
+@bp.route("/<int:edition_id>/phases", methods=["POST"])
+@organizer_required
+def advance(edition_id: int):
+    edition = _edition(edition_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        flash(_("The form is incomplete. Reload the page and try again."), "error")
+        return redirect(url_for(".phases", edition_id=edition.id))
+    try:
+        expected = EditionStatus(form.expected.data)
+        target = EditionStatus(form.target.data)
+    except ValueError:
+        abort(400)
+    try:
+        services.advance_phase(
+            edition,
+            actor=current_user,
+            expected=expected,
+            target=target,
+            confirm_missing=form.confirm_missing.data,
+        )
+    except services.MissingSheetsError as exc:
+        _refused(exc)
+        return _phase_page(edition)
+    except LaurelError as exc:
+        _refused(exc)
+        return redirect(url_for(".phases", edition_id=edition.id))
+    db.session.commit()
+    flash(_("The edition is now in the phase “%(phase)s”.", phase=label(edition.status)), "success")
+    return redirect(url_for(".phases", edition_id=edition.id))
+
+
+# ---------------------------------------------------------------- categories
+
+
+@bp.route("/<int:edition_id>/categories")
+@organizer_required
+def categories(edition_id: int):
+    edition = _edition(edition_id)
+    return render_template(
+        "editions/categories.html",
+        edition=edition,
+        categories=edition.categories,
+        usage=services.category_usage(edition),
+        type_labels=dict(choices(OfficeType)),
+    )
+
+
+def _category_data(form: CategoryForm) -> dict:
+    return {
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "allowed_office_types": list(form.allowed_office_types.data or []),
+        "position": form.position.data,
+    }
+
+
+@bp.route("/<int:edition_id>/categories/new", methods=["GET", "POST"])
+@organizer_required
+def category_create(edition_id: int):
+    edition = _edition(edition_id)
+    form = CategoryForm(data={"position": len(edition.categories) + 1})
+    if form.validate_on_submit():
+        try:
+            category = services.create_category(
+                edition, actor=current_user, data=_category_data(form)
+            )
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Category “%(name)s” added.", name=category.name), "success")
+            return redirect(url_for(".categories", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("New category"),
+        edition=edition,
+        back=url_for(".categories", edition_id=edition.id),
+        active="categories",
+    )
+
+
+@bp.route("/<int:edition_id>/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def category_edit(edition_id: int, category_id: int):
+    edition = _edition(edition_id)
+    category = _category(edition, category_id)
+    form = CategoryForm(
+        data={
+            "name": category.name,
+            "description": category.description,
+            "allowed_office_types": list(category.allowed_office_types or []),
+            "position": category.position,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_category(category, actor=current_user, data=_category_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Category “%(name)s” saved.", name=category.name), "success")
+            return redirect(url_for(".categories", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Edit category"),
+        edition=edition,
+        back=url_for(".categories", edition_id=edition.id),
+        active="categories",
+    )
+
+
+@bp.route("/<int:edition_id>/categories/<int:category_id>/delete", methods=["POST"])
+@organizer_required
+def category_delete(edition_id: int, category_id: int):
+    edition = _edition(edition_id)
+    category = _category(edition, category_id)
+    name = category.name
+    try:
+        services.delete_category(category, actor=current_user)
+    except LaurelError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Category “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for(".categories", edition_id=edition.id))
+
+
+# ---------------------------------------------------------------- criteria and questionnaire
+
+
+@bp.route("/<int:edition_id>/criteria")
+@organizer_required
+def criteria(edition_id: int):
+    edition = _edition(edition_id)
+    areas = db.session.scalars(
+        sa.select(Area)
+        .where(Area.edition_id == edition.id)
+        .order_by(Area.position, Area.name)
+        .options(selectinload(Area.criteria), selectinload(Area.questions))
+    ).all()
+    return render_template(
+        "editions/criteria.html",
+        edition=edition,
+        areas=areas,
+        scoring_started=services.scoring_started(edition),
+        questionnaire_frozen=services.questionnaire_frozen(edition),
+    )
+
+
+def _area_data(form: AreaForm) -> dict:
+    return {
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "position": form.position.data,
+    }
+
+
+@bp.route("/<int:edition_id>/areas/new", methods=["GET", "POST"])
+@organizer_required
+def area_create(edition_id: int):
+    edition = _edition(edition_id)
+    form = AreaForm(data={"position": len(edition.areas) + 1})
+    if form.validate_on_submit():
+        try:
+            area = services.create_area(edition, actor=current_user, data=_area_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Area “%(name)s” added.", name=area.name), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("New area"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def area_edit(edition_id: int, area_id: int):
+    edition = _edition(edition_id)
+    area = _area(edition, area_id)
+    form = AreaForm(
+        data={"name": area.name, "description": area.description, "position": area.position}
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_area(area, actor=current_user, data=_area_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Area “%(name)s” saved.", name=area.name), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Edit area"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/areas/<int:area_id>/delete", methods=["POST"])
+@organizer_required
+def area_delete(edition_id: int, area_id: int):
+    edition = _edition(edition_id)
+    area = _area(edition, area_id)
+    name = area.name
+    try:
+        services.delete_area(area, actor=current_user)
+    except LaurelError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Area “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for(".criteria", edition_id=edition.id))
+
+
+def _criterion_data(form: CriterionForm) -> dict:
+    return {
+        "area_id": form.area_id.data,
+        "stage": form.stage.data,
+        "name": form.name.data,
+        "guidance": form.guidance.data or "",
+        "max_score": form.max_score.data,
+        "weight": float(form.weight.data),
+        "position": form.position.data,
+    }
+
+
+def _no_areas(edition: Edition):
+    flash(_("Add an area first: every criterion and question belongs to one."), "error")
+    return redirect(url_for(".criteria", edition_id=edition.id))
+
+
+@bp.route("/<int:edition_id>/criteria/new", methods=["GET", "POST"])
+@organizer_required
+def criterion_create(edition_id: int):
+    edition = _edition(edition_id)
+    if not edition.areas:
+        return _no_areas(edition)
+    form = CriterionForm(edition=edition)
+    if form.validate_on_submit():
+        try:
+            criterion = services.create_criterion(
+                edition, actor=current_user, data=_criterion_data(form)
+            )
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Criterion “%(name)s” added.", name=criterion.name), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("New criterion"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def criterion_edit(edition_id: int, criterion_id: int):
+    edition = _edition(edition_id)
+    criterion = _criterion(edition, criterion_id)
+    form = CriterionForm(
+        edition=edition,
+        data={
+            "area_id": criterion.area_id,
+            "stage": criterion.stage,
+            "name": criterion.name,
+            "guidance": criterion.guidance,
+            "max_score": criterion.max_score,
+            "weight": criterion.weight,
+            "position": criterion.position,
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_criterion(criterion, actor=current_user, data=_criterion_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Criterion “%(name)s” saved.", name=criterion.name), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Edit criterion"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/criteria/<int:criterion_id>/delete", methods=["POST"])
+@organizer_required
+def criterion_delete(edition_id: int, criterion_id: int):
+    edition = _edition(edition_id)
+    criterion = _criterion(edition, criterion_id)
+    name = criterion.name
+    try:
+        services.delete_criterion(criterion, actor=current_user)
+    except LaurelError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Criterion “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for(".criteria", edition_id=edition.id))
+
+
+def _question_data(form: QuestionForm) -> dict:
+    return {
+        "area_id": form.area_id.data,
+        "kind": QuestionKind(form.kind.data),
+        "prompt": form.prompt.data,
+        "help_text": form.help_text.data or "",
+        "required": form.required.data,
+        "max_length": form.max_length.data,
+        "min_value": form.min_value.data,
+        "max_value": form.max_value.data,
+        "position": form.position.data,
+    }
+
+
+@bp.route("/<int:edition_id>/questions/new", methods=["GET", "POST"])
+@organizer_required
+def question_create(edition_id: int):
+    edition = _edition(edition_id)
+    if not edition.areas:
+        return _no_areas(edition)
+    form = QuestionForm(edition=edition)
+    if form.validate_on_submit():
+        try:
+            services.create_question(edition, actor=current_user, data=_question_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Question added."), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("New question"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def question_edit(edition_id: int, question_id: int):
+    edition = _edition(edition_id)
+    question = _question(edition, question_id)
+    form = QuestionForm(
+        edition=edition,
+        data={
+            "area_id": question.area_id,
+            "kind": question.kind.value,
+            "prompt": question.prompt,
+            "help_text": question.help_text,
+            "required": question.required,
+            "max_length": question.max_length,
+            "min_value": question.min_value,
+            "max_value": question.max_value,
+            "position": question.position,
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_question(question, actor=current_user, data=_question_data(form))
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "success")
+            return redirect(url_for(".criteria", edition_id=edition.id))
+    return _form_page(
+        form,
+        title=_("Edit question"),
+        edition=edition,
+        back=url_for(".criteria", edition_id=edition.id),
+        active="criteria",
+    )
+
+
+@bp.route("/<int:edition_id>/questions/<int:question_id>/delete", methods=["POST"])
+@organizer_required
+def question_delete(edition_id: int, question_id: int):
+    edition = _edition(edition_id)
+    question = _question(edition, question_id)
+    try:
+        services.delete_question(question, actor=current_user)
+    except LaurelError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("Question deleted."), "success")
+    return redirect(url_for(".criteria", edition_id=edition.id))
