@@ -1,7 +1,491 @@
-"""The office portal: registration, application, documents, results."""
+"""The office portal: registration, application, documents, results; and the
+application pages shared with jurors and organizers."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
 
-bp = Blueprint("offices", __name__, url_prefix="/office")
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app import navigation
+from app.accounts.decorators import office_required, organizer_required
+from app.accounts.models import Role
+from app.awards.models import Award, Diploma
+from app.editions.models import Category, Edition
+from app.errors import LaurelError
+from app.extensions import db, limiter
+from app.labels import choices
+from app.offices import services, uploads
+from app.offices.forms import (
+    ApplicationFilterForm,
+    ApplyForm,
+    DocumentForm,
+    RegistrationForm,
+    ReopenForm,
+    questionnaire_form,
+)
+from app.offices.models import (
+    Application,
+    ApplicationStatus,
+    Document,
+    OfficeType,
+    Voivodeship,
+)
+
+bp = Blueprint("offices", __name__)
+
+navigation.add("offices.dashboard", _l("My application"), Role.office, order=10)
+
+PER_PAGE = 50
+
+
+def _approved_office_or_redirect():
+    """The signed-in user's office if approved; otherwise a redirect to the
+    dashboard, which explains the state of the registration."""
+    office = current_user.office
+    if office is None or not office.is_approved:
+        flash(_("Your office's registration has not been approved yet."), "error")
+        return None, redirect(url_for("offices.dashboard"))
+    return office, None
+
+
+def _own_application(application_id: int) -> Application:
+    """The application if it belongs to the signed-in office user's office:
+    404 if missing, 403 if another office's."""
+    application = db.get_or_404(Application, application_id)
+    if not application.office.has_member(current_user):
+        abort(403)
+    return application
+
+
+# --- registration ----------------------------------------------------------------
+
+
+@bp.route("/office/register", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            services.register_office(
+                name=form.name.data,
+                office_type=OfficeType(form.office_type.data),
+                voivodeship=Voivodeship(form.voivodeship.data),
+                city=form.city.data,
+                address=form.address.data,
+                postal_code=form.postal_code.data,
+                regon=form.regon.data,
+                nip=form.nip.data,
+                contact_name=form.contact_name.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except LaurelError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your office has been registered. We have sent a confirmation link to your "
+                    "e-mail; the organizer will review the registration. You can sign in now."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("offices/register.html", form=form)
+
+
+@bp.route("/office/confirm/<token>")
+def confirm_email(token: str):
+    user = services.confirm_email(token)
+    if user is None:
+        flash(_("This confirmation link is invalid or has expired."), "error")
+        return redirect(url_for("main.home"))
+    db.session.commit()
+    flash(_("Your e-mail address has been confirmed."), "success")
+    return redirect(
+        url_for("offices.dashboard" if current_user.is_authenticated else "accounts.login")
+    )
+
+
+@bp.route("/office/confirm/resend", methods=["POST"])
+@limiter.limit("5/hour")
+@office_required
+def resend_confirmation():
+    if current_user.email_confirmed_at is None:
+        services.send_email_confirmation(current_user)
+        flash(_("We have sent the confirmation link again."), "success")
+    return redirect(url_for("offices.dashboard"))
+
+
+# --- dashboard and application -------------------------------------------------------
+
+
+@bp.route("/office/")
+@office_required
+def dashboard():
+    office = current_user.office
+    if not office.is_approved:
+        return render_template("offices/pending.html", office=office)
+    applications = db.session.scalars(
+        sa.select(Application)
+        .where(Application.office_id == office.id)
+        .options(selectinload(Application.edition), selectinload(Application.category))
+        .order_by(Application.created_at.desc())
+    ).all()
+    entered = {a.edition_id for a in applications}
+    open_editions = [
+        (edition, services.eligible_categories(edition, office))
+        for edition in services.open_editions()
+        if edition.id not in entered
+    ]
+    return render_template(
+        "offices/dashboard.html",
+        office=office,
+        applications=applications,
+        open_editions=open_editions,
+    )
+
+
+@bp.route("/office/editions/<int:edition_id>/apply", methods=["GET", "POST"])
+@office_required
+def apply(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    office, refusal = _approved_office_or_redirect()
+    if refusal:
+        return refusal
+    if not edition.accepts_applications():
+        flash(_("This edition is not accepting applications."), "error")
+        return redirect(url_for("offices.dashboard"))
+    categories = services.eligible_categories(edition, office)
+    form = ApplyForm(categories=categories)
+    if form.validate_on_submit():
+        category = db.session.get(Category, form.category.data)
+        try:
+            application = services.create_application(edition, category, actor=current_user)
+        except LaurelError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            existing = db.session.scalar(
+                sa.select(Application.id).where(
+                    Application.edition_id == edition.id, Application.office_id == office.id
+                )
+            )
+            if existing:
+                return redirect(url_for("offices.edit_application", application_id=existing))
+        else:
+            db.session.commit()
+            flash(_("Your application has been started. Fill it in and save."), "success")
+            return redirect(url_for("offices.edit_application", application_id=application.id))
+    return render_template("offices/apply.html", edition=edition, form=form, categories=categories)
+
+
+def _edit_context(application, form, areas, document_form=None):
+    return {
+        "application": application,
+        "form": form,
+        "areas": areas,
+        "document_form": document_form
+        or DocumentForm(areas=areas, max_mb=current_app.config["MAX_FILE_MB"]),
+        "missing": services.missing_items(application),
+        "max_file_mb": current_app.config["MAX_FILE_MB"],
+        "max_application_mb": current_app.config["MAX_APPLICATION_MB"],
+        "used_mb": sum(d.size_bytes for d in application.documents) / services.MB,
+    }
+
+
+@bp.route("/office/applications/<int:application_id>", methods=["GET", "POST"])
+@office_required
+def edit_application(application_id: int):
+    application = _own_application(application_id)
+    if not application.can_edit(current_user) or not application.office.is_approved:
+        if request.method == "POST":
+            if application.is_draft:
+                flash(_("The deadline for applications has passed."), "error")
+            else:
+                flash(
+                    _("The application has been submitted and can no longer be changed."),
+                    "error",
+                )
+        return redirect(url_for("offices.application_detail", application_id=application.id))
+    areas = services.questionnaire(application.edition)
+    saved = {a.question_id: services.answer_value(a, a.question) for a in application.answers}
+    form = questionnaire_form(
+        areas,
+        saved=saved,
+        version=application.version,
+        formdata=request.form if request.method == "POST" else None,
+    )
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                version = int(form.version.data) if form.version.data else None
+            except ValueError:
+                version = None
+            try:
+                services.save_answers(
+                    application,
+                    form.answer_values(areas),
+                    actor=current_user,
+                    version=version,
+                )
+            except LaurelError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                # The typed answers stay in the form; nothing has been saved.
+                return render_template(
+                    "offices/edit.html", **_edit_context(application, form, areas)
+                ), 409
+            db.session.commit()
+            flash(_("Your answers have been saved."), "success")
+            return redirect(url_for("offices.edit_application", application_id=application.id))
+        flash(_("Nothing was saved: correct the marked answers and save again."), "error")
+        return render_template("offices/edit.html", **_edit_context(application, form, areas)), 422
+    return render_template("offices/edit.html", **_edit_context(application, form, areas))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc):
+    """Werkzeug refuses a body above MAX_CONTENT_LENGTH before the view reads
+    it; tell the user in words and take them back to their application."""
+    message = _(
+        "The file is too large: at most %(mb)s MB per file.", mb=current_app.config["MAX_FILE_MB"]
+    )
+    application_id = (request.view_args or {}).get("application_id")
+    if application_id and current_user.is_authenticated:
+        flash(message, "error")
+        return redirect(url_for("offices.edit_application", application_id=application_id))
+    return render_template(
+        "errors/error.html", code=413, title=_("File too large"), message=message
+    ), 413
+
+
+@bp.route("/office/applications/<int:application_id>/documents", methods=["POST"])
+@office_required
+def upload_document(application_id: int):
+    application = _own_application(application_id)
+    areas = services.questionnaire(application.edition)
+    form = DocumentForm(areas=areas, max_mb=current_app.config["MAX_FILE_MB"])
+    if not form.validate_on_submit():
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for("offices.edit_application", application_id=application.id))
+    area = next((a for a in areas if a.id == form.area.data), None)
+    try:
+        document = services.add_document(application, form.file.data, actor=current_user, area=area)
+    except LaurelError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("offices.edit_application", application_id=application.id))
+    db.session.commit()
+    flash(_("The file %(name)s has been uploaded.", name=document.original_name), "success")
+    return redirect(
+        url_for("offices.edit_application", application_id=application.id) + "#documents"
+    )
+
+
+@bp.route("/office/documents/<int:document_id>/delete", methods=["POST"])
+@office_required
+def delete_document(document_id: int):
+    document = db.get_or_404(Document, document_id)
+    if not document.application.office.has_member(current_user):
+        abort(403)
+    application_id = document.application_id
+    name = document.original_name
+    services.delete_document(document, actor=current_user)
+    db.session.commit()
+    flash(_("The file %(name)s has been deleted.", name=name), "success")
+    return redirect(
+        url_for("offices.edit_application", application_id=application_id) + "#documents"
+    )
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required
+def download_document(document_id: int):
+    document = db.get_or_404(Document, document_id)
+    if not document.can_download(current_user):
+        abort(403)
+    path = uploads.document_path(document.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_name,
+        max_age=0,
+    )
+
+
+@bp.route("/office/applications/<int:application_id>/submit", methods=["GET", "POST"])
+@office_required
+def submit_application(application_id: int):
+    application = _own_application(application_id)
+    if request.method == "POST":
+        try:
+            services.submit_application(application, actor=current_user)
+        except LaurelError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("offices.submit_application", application_id=application.id))
+        db.session.commit()
+        flash(_("Your application has been submitted. Thank you!"), "success")
+        return redirect(url_for("offices.application_detail", application_id=application.id))
+    return render_template(
+        "offices/submit.html",
+        application=application,
+        missing=services.missing_items(application),
+        can_edit=application.can_edit(current_user),
+    )
+
+
+# --- shared application pages ----------------------------------------------------------
+
+
+def _visible_diplomas(application: Application) -> list[Diploma]:
+    directory = uploads.diplomas_dir()
+    return [
+        diploma
+        for award in application_awards(application)
+        for diploma in award.diplomas
+        if diploma.revoked_at is None
+        and diploma.stored_name
+        and (directory / diploma.stored_name).is_file()
+    ]
+
+
+def application_awards(application: Application) -> list[Award]:
+    return list(
+        db.session.scalars(
+            sa.select(Award)
+            .where(Award.application_id == application.id)
+            .options(selectinload(Award.diplomas))
+            .order_by(Award.kind, Award.id)
+        )
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def application_detail(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    if not application.can_view(current_user):
+        abort(403)
+    areas = services.questionnaire(application.edition)
+    answers = {a.question_id: a for a in application.answers}
+    is_owner = application.office.has_member(current_user)
+    sees_results = application.edition.results_public and (is_owner or current_user.is_organizer)
+    awards = application_awards(application) if sees_results else []
+    diplomas = _visible_diplomas(application) if sees_results else []
+    feedback = (
+        services.feedback_scores(application)
+        if sees_results and application.edition.feedback_published
+        else []
+    )
+    return render_template(
+        "offices/detail.html",
+        application=application,
+        areas=areas,
+        answers=answers,
+        documents_by_area=_documents_by_area(application),
+        is_owner=is_owner,
+        can_edit=application.can_edit(current_user),
+        sees_results=sees_results,
+        awards=awards,
+        diplomas=diplomas,
+        feedback=feedback,
+        reopen_form=ReopenForm() if current_user.is_organizer else None,
+    )
+
+
+def _documents_by_area(application: Application) -> dict[int | None, list[Document]]:
+    grouped: dict[int | None, list[Document]] = {}
+    for document in application.documents:
+        grouped.setdefault(document.area_id, []).append(document)
+    return grouped
+
+
+@bp.route("/diplomas/<int:diploma_id>")
+@login_required
+def download_diploma(diploma_id: int):
+    diploma = db.get_or_404(Diploma, diploma_id)
+    application = diploma.award.application
+    if not (current_user.is_organizer or application.office.has_member(current_user)):
+        abort(403)
+    if not application.edition.results_public and not current_user.is_organizer:
+        abort(403)
+    if diploma.revoked_at is not None or not diploma.stored_name:
+        abort(404)
+    path = uploads.diplomas_dir() / Path(diploma.stored_name).name
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"dyplom-{diploma.verification_code}.pdf",
+        max_age=0,
+    )
+
+
+@bp.route("/organizer/applications/<int:application_id>/reopen", methods=["POST"])
+@organizer_required
+def reopen_application(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for reopening the application."), "error")
+        return redirect(url_for("offices.application_detail", application_id=application.id))
+    services.reopen_application(application, actor=current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(_("The application has been reopened and the office informed."), "success")
+    return redirect(url_for("offices.application_detail", application_id=application.id))
+
+
+@bp.route("/organizer/editions/<int:edition_id>/applications")
+@organizer_required
+def edition_applications(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = ApplicationFilterForm(
+        request.args,
+        categories=edition.categories,
+        status_choices=choices(ApplicationStatus),
+    )
+    status = None
+    category_id = None
+    if form.validate():
+        if form.status.data:
+            status = ApplicationStatus(form.status.data)
+        category_id = form.category.data or None
+    page = db.paginate(
+        services.edition_applications_query(edition, status=status, category_id=category_id),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "offices/edition_applications.html",
+        edition=edition,
+        form=form,
+        page=page,
+        filter_args=args,
+    )
