@@ -55,6 +55,20 @@ REQUIRED_COLUMNS = (
     "nip",
     "contact_email",
 )
+# How the columns are named in messages (the Polish headers the template uses).
+HEADER_NAMES = {
+    "name": "nazwa",
+    "office_type": "typ",
+    "voivodeship": "województwo",
+    "city": "miejscowość",
+    "address": "adres",
+    "regon": "regon",
+    "nip": "nip",
+    "contact_email": "email",
+    "postal_code": "kod pocztowy",
+    "contact_name": "osoba kontaktowa",
+    "phone": "telefon",
+}
 REQUIRED_VALUES = ("name", "office_type", "voivodeship", "city", "regon", "nip")
 MAX_LENGTH = {
     "name": 300,
@@ -240,7 +254,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
         expected = "nazwa, typ, województwo, miejscowość, adres, regon, nip, email"
         parts = []
         if missing:
-            parts.append(_("missing: %(names)s", names=", ".join(missing)))
+            parts.append(_("missing: %(names)s", names=", ".join(HEADER_NAMES[c] for c in missing)))
         if unknown:
             parts.append(_("not recognised: %(names)s", names=", ".join(unknown)))
         raise ImportFileError(
@@ -280,7 +294,11 @@ def _check_row(values: dict[str, str]) -> tuple[dict, list[str]]:
     for column, limit in MAX_LENGTH.items():
         if len(values.get(column, "")) > limit:
             reasons.append(
-                _("%(column)s is longer than %(limit)s characters", column=column, limit=limit)
+                _(
+                    "%(column)s is longer than %(limit)s characters",
+                    column=HEADER_NAMES[column],
+                    limit=limit,
+                )
             )
     row = dict(values)
     if values.get("office_type"):
