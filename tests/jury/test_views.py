@@ -271,6 +271,7 @@ def test_jurors_page_shows_conflicts(client, make, login_as, db):
     login_as("organizer")
     html = client.get(f"/organizer/editions/{edition.id}/jurors").get_data(as_text=True)
     assert "Sędzia Anna" in html and "Urząd Konfliktowy" in html and "Pracowałam tam" in html
+    assert 'aria-current="page"' in html  # the edition's own menu is shown
 
 
 # ---- juror side --------------------------------------------------------------
