@@ -668,3 +668,60 @@ def test_question_edit_refused_once_an_application_is_submitted(client, organize
     assert "Kwestionariusza nie można już zmienić" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Question, question.id).max_length == 2000
+
+
+# ---------------------------------------------------------------- constant queries
+
+
+def count_queries(db, client, path):
+    import sqlalchemy as sa
+
+    statements = []
+
+    def count(*args, **kwargs):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", ["/", "/{e}/", "/{e}/categories", "/{e}/criteria", "/{e}/phases"])
+def test_pages_use_a_constant_number_of_queries(client, organizer, make, db, page):
+    def build(size):
+        edition = make.edition(categories=size, areas=size, stage1_end=dt.date(2020, 1, 1))
+        for category in edition.categories:
+            make.application(edition=edition, category=category, status=ApplicationStatus.submitted)
+        db.session.commit()
+        return edition
+
+    small = count_queries(db, client, PREFIX + page.format(e=build(1).id))
+    large = count_queries(db, client, PREFIX + page.format(e=build(6).id))
+    assert large == small
+
+
+def test_optional_url_is_none_for_a_missing_endpoint(app):
+    from app.editions.views import optional_url
+
+    with app.test_request_context():
+        assert optional_url("nowhere.page", edition_id=1) is None
+        assert optional_url("editions.dashboard", edition_id=7) == PREFIX + "/7/"
+
+
+def test_edition_nav_shows_text_for_pages_that_do_not_exist(app, make, db):
+    from flask import render_template_string
+
+    edition = make.edition()
+    template = '{% from "editions/_nav.html" import edition_nav %}{{ edition_nav(e, "phases") }}'
+    with app.test_request_context():
+        saved = app.view_functions.pop("jury.jurors", None)
+        try:
+            html = render_template_string(template, e=edition)
+        finally:
+            if saved is not None:
+                app.view_functions["jury.jurors"] = saved
+    assert f'href="{PREFIX}/{edition.id}/phases" aria-current="page"' in html
+    assert '<span class="muted">Jury</span>' in html
