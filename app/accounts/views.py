@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import navigation
 from app.accounts import services
 from app.accounts.forms import LoginForm, LogoutForm, NewPasswordForm, ResetRequestForm
 from app.accounts.models import User
@@ -28,6 +29,12 @@ def load_user(user_id: str) -> User | None:
 # the language of the request at that moment.
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.localize_callback = str
+
+
+def landing_page() -> str:
+    """Where a user starts after signing in: the first menu entry of their role."""
+    entries = navigation.items()
+    return entries[0]["url"] if entries else url_for("main.home")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -55,7 +62,7 @@ def login():
             login_user(user, remember=form.remember.data)
             db.session.commit()
             flash(_("Signed in as %(name)s.", name=user.full_name), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(_safe_next(request.args.get("next")) or landing_page())
     return render_template("accounts/login.html", form=form)
 
 

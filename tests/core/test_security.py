@@ -133,7 +133,7 @@ def test_login_never_redirects_off_site(client, make, db, target):
         "/account/login?next=" + target, data={"email": "o@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.location == "/"
+    assert response.location == "/organizer/editions/"  # the organizer's own start page
 
 
 def test_login_follows_a_local_next(client, make, db):
