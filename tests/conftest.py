@@ -69,13 +69,10 @@ def app(tmp_path_factory):
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+    # DELETE, children first: on the few rows a test leaves it is far quicker
+    # than TRUNCATE, which rebuilds every table and index file on PostgreSQL.
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     _db.session.commit()
 
 
