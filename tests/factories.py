@@ -164,5 +164,5 @@ class Factories:
 
     def conflict(self, *, edition, juror, office, reason="Były pracownik"):
         return self._add(
-            ConflictOfInterest(edition=edition, juror=juror, office=office, reason=reason)
+            ConflictOfInterest(edition_id=edition.id, juror=juror, office=office, reason=reason)
         )
