@@ -164,6 +164,27 @@ def missing() -> list[tuple[str, str]]:
     return gaps
 
 
+def conflicts() -> dict[str, dict[str, str]]:
+    """msgid -> {catalogue: Polish} for strings that two catalogues translate
+    differently. Flask-Babel merges the catalogues, so one of the texts would
+    silently win everywhere; give such strings distinct English or a context."""
+    from collections import defaultdict
+
+    from babel.messages.pofile import read_po
+
+    texts: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for directory in units():
+        po = directory / "pl" / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            continue
+        with po.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string:
+                    key = (message.context, str(message.id))
+                    texts[key][str(directory.relative_to(ROOT))] = str(message.string)
+    return {key[1]: found for key, found in texts.items() if len(set(found.values())) > 1}
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if command == "extract":

@@ -94,7 +94,7 @@ class EditionForm(FlaskForm):
         ],
     )
     applications_open_at = DateTimeLocalField(
-        _l("Applications open"),
+        _l("Applications open from"),
         format=LOCAL_FORMAT,
         validators=[Optional()],
         description=_l("Polish time (Europe/Warsaw)."),

@@ -96,6 +96,12 @@ def test_polish_catalogue_is_complete():
     assert gaps == [], f"{len(gaps)} strings have no Polish translation, e.g. {gaps[:5]}"
 
 
+def test_catalogues_agree_on_shared_strings():
+    from app.i18n import conflicts
+
+    assert conflicts() == {}
+
+
 def test_audit_chain_detects_a_quiet_edit(db):
     for n in range(3):
         audit.record("test.event", after={"n": n})
