@@ -7,6 +7,8 @@ slug and by e-mail) and creates only what is missing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
 import sqlalchemy as sa
 
@@ -26,11 +28,13 @@ from app.offices.models import (
     Answer,
     Application,
     ApplicationStatus,
+    Document,
     Office,
     OfficeStatus,
     OfficeType,
     Voivodeship,
 )
+from app.offices.uploads import documents_dir
 from app.offices.validators import complete_nip, complete_regon
 from app.timeutil import from_local, utcnow
 
@@ -347,6 +351,44 @@ def _user(email: str, name: str, role: Role, office: Office | None = None) -> tu
     return user, True
 
 
+def _demo_pdf(title: str) -> bytes:
+    """A small, valid one-page PDF, so demo entries carry real evidence files."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 770 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>stream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += b"trailer\n<< /Size " + str(len(objects) + 1).encode() + b" /Root 1 0 R >>\nstartxref\n"
+    out += str(xref).encode() + b"\n%%EOF\n"
+    return bytes(out)
+
+
+def _demo_document(application: Application, area: Area) -> Document:
+    data = _demo_pdf(f"Karta uslug - {application.office.city}")
+    stored = f"demo-{secrets.token_hex(12)}.pdf"
+    (documents_dir() / stored).write_bytes(data)
+    return Document(
+        area=area,
+        original_name="karta-uslug.pdf",
+        stored_name=stored,
+        content_type="application/pdf",
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
 def _answer_for(question: Question, office: Office) -> Answer:
     if question.kind is QuestionKind.yes_no:
         return Answer(question=question, bool_value=len(office.name) % 2 == 0)
@@ -467,6 +509,7 @@ def seed_demo() -> dict[str, int]:
             application = Application(edition=edition, office=office, category=category)
             application.answers = [_answer_for(q, office) for q in questions]
             if i in SUBMITTED:
+                application.documents.append(_demo_document(application, edition.areas[0]))
                 application.status = ApplicationStatus.submitted
                 application.submitted_at = utcnow()
             db.session.add(application)

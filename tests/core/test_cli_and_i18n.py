@@ -43,8 +43,13 @@ def test_seed_demo_is_realistic(app, db):
         sa.select(Application).where(Application.status == ApplicationStatus.submitted)
     ).all()
     assert len(submitted) >= 3
-    # Every submitted application sits in a category that admits its office.
+    # Every submitted application sits in a category that admits its office
+    # and carries an evidence file that really is a PDF.
     assert all(a.category.admits(a.office.office_type) for a in submitted)
+    from app.offices.uploads import document_path, sniff_kind
+
+    for application in submitted:
+        assert [sniff_kind(document_path(d.stored_name)) for d in application.documents] == ["pdf"]
     organizer = db.session.scalar(sa.select(User).where(User.email == ORGANIZER[0]))
     assert organizer.role is Role.organizer and organizer.check_password(DEMO_PASSWORD)
 
