@@ -7,9 +7,8 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Debian packages the tests need: Chromium for the browser tests (Playwright
-# cannot download its own browser here), poppler for PDF pictures, fonts with
-# Polish letters for WeasyPrint, and WeasyPrint's Pango.
-SYSTEM_PACKAGES := chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# cannot download its own browser here).
+SYSTEM_PACKAGES := chromium
 
 .PHONY: run test install system-deps catalogs lint migrate seed clean
 
