@@ -279,7 +279,41 @@ def advance(edition_id: int):
     return redirect(url_for(".phases", edition_id=edition.id))
 
 
-# ---------------------------------------------------------------- categories
+# ---------------------------------------------------------------- categories, areas, criteria, questions
+#
+# The edition's parts share one shape: a form page that hands its data to a
+# service, and a one-button delete. The two helpers below hold that shape.
+
+
+def _save(form, save, *, edition: Edition, title: str, back: str, active: str, done):
+    """Show `form`; on a valid POST call `save()` (a service), commit, flash
+    `done(result)` and go back. A refused save keeps the typed data in the form."""
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except LaurelError as exc:
+            _refused(exc)
+        else:
+            db.session.commit()
+            flash(done(result), "success")
+            return redirect(back)
+    return _form_page(form, title=title, edition=edition, back=back, active=active)
+
+
+def _delete(remove, *, back: str, done: str):
+    """Run a delete service; commit and flash `done`, or show why it was refused."""
+    try:
+        remove()
+    except LaurelError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(back)
+
+
+def _back(edition: Edition, page: str) -> str:
+    return url_for(f".{page}", edition_id=edition.id)
 
 
 @bp.route("/<int:edition_id>/categories")
@@ -309,23 +343,14 @@ def _category_data(form: CategoryForm) -> dict:
 def category_create(edition_id: int):
     edition = _edition(edition_id)
     form = CategoryForm(data={"position": len(edition.categories) + 1})
-    if form.validate_on_submit():
-        try:
-            category = services.create_category(
-                edition, actor=current_user, data=_category_data(form)
-            )
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Category “%(name)s” added.", name=category.name), "success")
-            return redirect(url_for(".categories", edition_id=edition.id))
-    return _form_page(
+    return _save(
         form,
-        title=_("New category"),
+        lambda: services.create_category(edition, actor=current_user, data=_category_data(form)),
         edition=edition,
-        back=url_for(".categories", edition_id=edition.id),
+        title=_("New category"),
+        back=_back(edition, "categories"),
         active="categories",
+        done=lambda category: _("Category “%(name)s” added.", name=category.name),
     )
 
 
@@ -334,29 +359,15 @@ def category_create(edition_id: int):
 def category_edit(edition_id: int, category_id: int):
     edition = _edition(edition_id)
     category = _category(edition, category_id)
-    form = CategoryForm(
-        data={
-            "name": category.name,
-            "description": category.description,
-            "allowed_office_types": list(category.allowed_office_types or []),
-            "position": category.position,
-        }
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_category(category, actor=current_user, data=_category_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Category “%(name)s” saved.", name=category.name), "success")
-            return redirect(url_for(".categories", edition_id=edition.id))
-    return _form_page(
+    form = CategoryForm(obj=category)
+    return _save(
         form,
-        title=_("Edit category"),
+        lambda: services.update_category(category, actor=current_user, data=_category_data(form)),
         edition=edition,
-        back=url_for(".categories", edition_id=edition.id),
+        title=_("Edit category"),
+        back=_back(edition, "categories"),
         active="categories",
+        done=lambda _result: _("Category “%(name)s” saved.", name=category.name),
     )
 
 
@@ -365,18 +376,11 @@ def category_edit(edition_id: int, category_id: int):
 def category_delete(edition_id: int, category_id: int):
     edition = _edition(edition_id)
     category = _category(edition, category_id)
-    name = category.name
-    try:
-        services.delete_category(category, actor=current_user)
-    except LaurelError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("Category “%(name)s” deleted.", name=name), "success")
-    return redirect(url_for(".categories", edition_id=edition.id))
-
-
-# ---------------------------------------------------------------- criteria and questionnaire
+    return _delete(
+        lambda: services.delete_category(category, actor=current_user),
+        back=_back(edition, "categories"),
+        done=_("Category “%(name)s” deleted.", name=category.name),
+    )
 
 
 @bp.route("/<int:edition_id>/criteria")
@@ -411,21 +415,14 @@ def _area_data(form: AreaForm) -> dict:
 def area_create(edition_id: int):
     edition = _edition(edition_id)
     form = AreaForm(data={"position": len(edition.areas) + 1})
-    if form.validate_on_submit():
-        try:
-            area = services.create_area(edition, actor=current_user, data=_area_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Area “%(name)s” added.", name=area.name), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    return _save(
         form,
-        title=_("New area"),
+        lambda: services.create_area(edition, actor=current_user, data=_area_data(form)),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("New area"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda area: _("Area “%(name)s” added.", name=area.name),
     )
 
 
@@ -434,24 +431,15 @@ def area_create(edition_id: int):
 def area_edit(edition_id: int, area_id: int):
     edition = _edition(edition_id)
     area = _area(edition, area_id)
-    form = AreaForm(
-        data={"name": area.name, "description": area.description, "position": area.position}
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_area(area, actor=current_user, data=_area_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Area “%(name)s” saved.", name=area.name), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    form = AreaForm(obj=area)
+    return _save(
         form,
-        title=_("Edit area"),
+        lambda: services.update_area(area, actor=current_user, data=_area_data(form)),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("Edit area"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda _result: _("Area “%(name)s” saved.", name=area.name),
     )
 
 
@@ -460,15 +448,11 @@ def area_edit(edition_id: int, area_id: int):
 def area_delete(edition_id: int, area_id: int):
     edition = _edition(edition_id)
     area = _area(edition, area_id)
-    name = area.name
-    try:
-        services.delete_area(area, actor=current_user)
-    except LaurelError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("Area “%(name)s” deleted.", name=name), "success")
-    return redirect(url_for(".criteria", edition_id=edition.id))
+    return _delete(
+        lambda: services.delete_area(area, actor=current_user),
+        back=_back(edition, "criteria"),
+        done=_("Area “%(name)s” deleted.", name=area.name),
+    )
 
 
 def _criterion_data(form: CriterionForm) -> dict:
@@ -485,7 +469,7 @@ def _criterion_data(form: CriterionForm) -> dict:
 
 def _no_areas(edition: Edition):
     flash(_("Add an area first: every criterion and question belongs to one."), "error")
-    return redirect(url_for(".criteria", edition_id=edition.id))
+    return redirect(_back(edition, "criteria"))
 
 
 @bp.route("/<int:edition_id>/criteria/new", methods=["GET", "POST"])
@@ -495,23 +479,14 @@ def criterion_create(edition_id: int):
     if not edition.areas:
         return _no_areas(edition)
     form = CriterionForm(edition=edition)
-    if form.validate_on_submit():
-        try:
-            criterion = services.create_criterion(
-                edition, actor=current_user, data=_criterion_data(form)
-            )
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Criterion “%(name)s” added.", name=criterion.name), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    return _save(
         form,
-        title=_("New criterion"),
+        lambda: services.create_criterion(edition, actor=current_user, data=_criterion_data(form)),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("New criterion"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda criterion: _("Criterion “%(name)s” added.", name=criterion.name),
     )
 
 
@@ -520,33 +495,17 @@ def criterion_create(edition_id: int):
 def criterion_edit(edition_id: int, criterion_id: int):
     edition = _edition(edition_id)
     criterion = _criterion(edition, criterion_id)
-    form = CriterionForm(
-        edition=edition,
-        data={
-            "area_id": criterion.area_id,
-            "stage": criterion.stage,
-            "name": criterion.name,
-            "guidance": criterion.guidance,
-            "max_score": criterion.max_score,
-            "weight": criterion.weight,
-            "position": criterion.position,
-        },
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_criterion(criterion, actor=current_user, data=_criterion_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Criterion “%(name)s” saved.", name=criterion.name), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    form = CriterionForm(edition=edition, obj=criterion)
+    return _save(
         form,
-        title=_("Edit criterion"),
+        lambda: services.update_criterion(
+            criterion, actor=current_user, data=_criterion_data(form)
+        ),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("Edit criterion"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda _result: _("Criterion “%(name)s” saved.", name=criterion.name),
     )
 
 
@@ -555,15 +514,11 @@ def criterion_edit(edition_id: int, criterion_id: int):
 def criterion_delete(edition_id: int, criterion_id: int):
     edition = _edition(edition_id)
     criterion = _criterion(edition, criterion_id)
-    name = criterion.name
-    try:
-        services.delete_criterion(criterion, actor=current_user)
-    except LaurelError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("Criterion “%(name)s” deleted.", name=name), "success")
-    return redirect(url_for(".criteria", edition_id=edition.id))
+    return _delete(
+        lambda: services.delete_criterion(criterion, actor=current_user),
+        back=_back(edition, "criteria"),
+        done=_("Criterion “%(name)s” deleted.", name=criterion.name),
+    )
 
 
 def _question_data(form: QuestionForm) -> dict:
@@ -587,21 +542,14 @@ def question_create(edition_id: int):
     if not edition.areas:
         return _no_areas(edition)
     form = QuestionForm(edition=edition)
-    if form.validate_on_submit():
-        try:
-            services.create_question(edition, actor=current_user, data=_question_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Question added."), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    return _save(
         form,
-        title=_("New question"),
+        lambda: services.create_question(edition, actor=current_user, data=_question_data(form)),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("New question"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda _result: _("Question added."),
     )
 
 
@@ -610,35 +558,16 @@ def question_create(edition_id: int):
 def question_edit(edition_id: int, question_id: int):
     edition = _edition(edition_id)
     question = _question(edition, question_id)
-    form = QuestionForm(
-        edition=edition,
-        data={
-            "area_id": question.area_id,
-            "kind": question.kind.value,
-            "prompt": question.prompt,
-            "help_text": question.help_text,
-            "required": question.required,
-            "max_length": question.max_length,
-            "min_value": question.min_value,
-            "max_value": question.max_value,
-            "position": question.position,
-        },
-    )
-    if form.validate_on_submit():
-        try:
-            services.update_question(question, actor=current_user, data=_question_data(form))
-        except LaurelError as exc:
-            _refused(exc)
-        else:
-            db.session.commit()
-            flash(_("Question saved."), "success")
-            return redirect(url_for(".criteria", edition_id=edition.id))
-    return _form_page(
+    # The select holds the kind's value, not the enum member.
+    form = QuestionForm(edition=edition, obj=question, kind=question.kind.value)
+    return _save(
         form,
-        title=_("Edit question"),
+        lambda: services.update_question(question, actor=current_user, data=_question_data(form)),
         edition=edition,
-        back=url_for(".criteria", edition_id=edition.id),
+        title=_("Edit question"),
+        back=_back(edition, "criteria"),
         active="criteria",
+        done=lambda _result: _("Question saved."),
     )
 
 
@@ -647,11 +576,8 @@ def question_edit(edition_id: int, question_id: int):
 def question_delete(edition_id: int, question_id: int):
     edition = _edition(edition_id)
     question = _question(edition, question_id)
-    try:
-        services.delete_question(question, actor=current_user)
-    except LaurelError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("Question deleted."), "success")
-    return redirect(url_for(".criteria", edition_id=edition.id))
+    return _delete(
+        lambda: services.delete_question(question, actor=current_user),
+        back=_back(edition, "criteria"),
+        done=_("Question deleted."),
+    )
