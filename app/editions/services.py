@@ -73,6 +73,53 @@ def _assign(obj, data: dict[str, Any], fields: list[str]) -> None:
             setattr(obj, name, data[name])
 
 
+def _persist_new(
+    obj, data: dict[str, Any], fields: list[str], *, action: str, actor, edition_id: int
+):
+    """Add a new part of an edition and record it in the audit log."""
+    _assign(obj, data, fields)
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(
+        action, actor=actor, obj=obj, edition_id=edition_id, after=audit.snapshot(obj, fields)
+    )
+    return obj
+
+
+def _apply_changes(
+    obj, data: dict[str, Any], fields: list[str], *, action: str, actor, edition_id: int
+):
+    """Change a part of an edition, recording its values before and after."""
+    before = audit.snapshot(obj, fields)
+    _assign(obj, data, fields)
+    db.session.flush()
+    db.session.refresh(obj)  # numeric columns read back as stored, for a faithful "after"
+    audit.record(
+        action,
+        actor=actor,
+        obj=obj,
+        edition_id=edition_id,
+        before=before,
+        after=audit.snapshot(obj, fields),
+    )
+    return obj
+
+
+def _remove(
+    obj, fields: list[str], *, action: str, actor, edition_id: int, extra: dict | None = None
+):
+    """Delete a part of an edition, keeping its last values in the audit log."""
+    audit.record(
+        action,
+        actor=actor,
+        obj=obj,
+        edition_id=edition_id,
+        before={**audit.snapshot(obj, fields), **(extra or {})},
+    )
+    db.session.delete(obj)
+    db.session.flush()
+
+
 # ---------------------------------------------------------------- editions
 
 
@@ -97,17 +144,9 @@ def create_edition(*, actor, data: dict[str, Any]) -> Edition:
     _check_slug(data["slug"])
     _check_window(data)
     edition = Edition(status=EditionStatus.draft)
-    _assign(edition, data, EDITION_FIELDS)
-    db.session.add(edition)
-    db.session.flush()
-    audit.record(
-        "edition.create",
-        actor=actor,
-        obj=edition,
-        edition_id=edition.id,
-        after=audit.snapshot(edition, EDITION_FIELDS),
+    return _persist_new(
+        edition, data, EDITION_FIELDS, action="edition.create", actor=actor, edition_id=edition.id
     )
-    return edition
 
 
 def update_edition(edition: Edition, *, actor, data: dict[str, Any]) -> Edition:
@@ -413,34 +452,27 @@ def create_category(edition: Edition, *, actor, data: dict[str, Any]) -> Categor
     """A category's name is unique within its edition."""
     _check_category_name(edition, data["name"])
     category = Category(edition=edition)
-    _assign(category, data, CATEGORY_FIELDS)
-    db.session.add(category)
-    db.session.flush()
-    audit.record(
-        "category.create",
+    return _persist_new(
+        category,
+        data,
+        CATEGORY_FIELDS,
+        action="category.create",
         actor=actor,
-        obj=category,
         edition_id=edition.id,
-        after=audit.snapshot(category, CATEGORY_FIELDS),
     )
-    return category
 
 
 def update_category(category: Category, *, actor, data: dict[str, Any]) -> Category:
     """Rename or re-describe a category; its name stays unique in the edition."""
     _check_category_name(category.edition, data.get("name", category.name), category)
-    before = audit.snapshot(category, CATEGORY_FIELDS)
-    _assign(category, data, CATEGORY_FIELDS)
-    db.session.flush()
-    audit.record(
-        "category.update",
+    return _apply_changes(
+        category,
+        data,
+        CATEGORY_FIELDS,
+        action="category.update",
         actor=actor,
-        obj=category,
         edition_id=category.edition_id,
-        before=before,
-        after=audit.snapshot(category, CATEGORY_FIELDS),
     )
-    return category
 
 
 def delete_category(category: Category, *, actor) -> None:
@@ -456,11 +488,13 @@ def delete_category(category: Category, *, actor) -> None:
                 count=used,
             )
         )
-    before = audit.snapshot(category, CATEGORY_FIELDS)
-    edition_id = category.edition_id
-    audit.record("category.delete", actor=actor, obj=category, edition_id=edition_id, before=before)
-    db.session.delete(category)
-    db.session.flush()
+    _remove(
+        category,
+        CATEGORY_FIELDS,
+        action="category.delete",
+        actor=actor,
+        edition_id=category.edition_id,
+    )
 
 
 # ---------------------------------------------------------------- criteria and questionnaire
@@ -536,34 +570,17 @@ def create_area(edition: Edition, *, actor, data: dict[str, Any]) -> Area:
     """An area's name is unique within its edition."""
     _check_area_name(edition, data["name"])
     area = Area(edition=edition)
-    _assign(area, data, AREA_FIELDS)
-    db.session.add(area)
-    db.session.flush()
-    audit.record(
-        "area.create",
-        actor=actor,
-        obj=area,
-        edition_id=edition.id,
-        after=audit.snapshot(area, AREA_FIELDS),
+    return _persist_new(
+        area, data, AREA_FIELDS, action="area.create", actor=actor, edition_id=edition.id
     )
-    return area
 
 
 def update_area(area: Area, *, actor, data: dict[str, Any]) -> Area:
     """Rename, re-describe or reorder an area (its criteria stay as they are)."""
     _check_area_name(area.edition, data.get("name", area.name), area)
-    before = audit.snapshot(area, AREA_FIELDS)
-    _assign(area, data, AREA_FIELDS)
-    db.session.flush()
-    audit.record(
-        "area.update",
-        actor=actor,
-        obj=area,
-        edition_id=area.edition_id,
-        before=before,
-        after=audit.snapshot(area, AREA_FIELDS),
+    return _apply_changes(
+        area, data, AREA_FIELDS, action="area.update", actor=actor, edition_id=area.edition_id
     )
-    return area
 
 
 def delete_area(area: Area, *, actor) -> None:
@@ -572,20 +589,17 @@ def delete_area(area: Area, *, actor) -> None:
         _refuse_if_scoring(area.edition)
     if area.questions:
         _refuse_if_frozen(area.edition)
-    edition_id = area.edition_id
-    audit.record(
-        "area.delete",
+    _remove(
+        area,
+        AREA_FIELDS,
+        action="area.delete",
         actor=actor,
-        obj=area,
-        edition_id=edition_id,
-        before={
-            **audit.snapshot(area, AREA_FIELDS),
+        edition_id=area.edition_id,
+        extra={
             "criteria": [c.name for c in area.criteria],
             "questions": [q.prompt for q in area.questions],
         },
     )
-    db.session.delete(area)
-    db.session.flush()
 
 
 def _criterion_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -617,17 +631,14 @@ def create_criterion(edition: Edition, *, actor, data: dict[str, Any]) -> Criter
     _criterion_data(data)
     _check_criterion_name(data["area_id"], data["stage"], data["name"])
     criterion = Criterion()
-    _assign(criterion, data, CRITERION_FIELDS)
-    db.session.add(criterion)
-    db.session.flush()
-    audit.record(
-        "criterion.create",
+    return _persist_new(
+        criterion,
+        data,
+        CRITERION_FIELDS,
+        action="criterion.create",
         actor=actor,
-        obj=criterion,
         edition_id=edition.id,
-        after=audit.snapshot(criterion, CRITERION_FIELDS),
     )
-    return criterion
 
 
 def update_criterion(criterion: Criterion, *, actor, data: dict[str, Any]) -> Criterion:
@@ -642,34 +653,23 @@ def update_criterion(criterion: Criterion, *, actor, data: dict[str, Any]) -> Cr
         data.get("name", criterion.name),
         criterion,
     )
-    before = audit.snapshot(criterion, CRITERION_FIELDS)
-    _assign(criterion, data, CRITERION_FIELDS)
-    db.session.flush()
-    db.session.refresh(criterion)
-    audit.record(
-        "criterion.update",
+    return _apply_changes(
+        criterion,
+        data,
+        CRITERION_FIELDS,
+        action="criterion.update",
         actor=actor,
-        obj=criterion,
         edition_id=edition.id,
-        before=before,
-        after=audit.snapshot(criterion, CRITERION_FIELDS),
     )
-    return criterion
 
 
 def delete_criterion(criterion: Criterion, *, actor) -> None:
     """Deleting a criterion is refused once scoring has started."""
     edition = criterion.area.edition
     _refuse_if_scoring(edition)
-    audit.record(
-        "criterion.delete",
-        actor=actor,
-        obj=criterion,
-        edition_id=edition.id,
-        before=audit.snapshot(criterion, CRITERION_FIELDS),
+    _remove(
+        criterion, CRITERION_FIELDS, action="criterion.delete", actor=actor, edition_id=edition.id
     )
-    db.session.delete(criterion)
-    db.session.flush()
 
 
 def _question_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -695,17 +695,14 @@ def create_question(edition: Edition, *, actor, data: dict[str, Any]) -> Questio
     _check_area(edition, data["area_id"])
     data = _question_data(data)
     question = Question()
-    _assign(question, data, QUESTION_FIELDS)
-    db.session.add(question)
-    db.session.flush()
-    audit.record(
-        "question.create",
+    return _persist_new(
+        question,
+        data,
+        QUESTION_FIELDS,
+        action="question.create",
         actor=actor,
-        obj=question,
         edition_id=edition.id,
-        after=audit.snapshot(question, QUESTION_FIELDS),
     )
-    return question
 
 
 def update_question(question: Question, *, actor, data: dict[str, Any]) -> Question:
@@ -714,34 +711,21 @@ def update_question(question: Question, *, actor, data: dict[str, Any]) -> Quest
     _refuse_if_frozen(edition)
     _check_area(edition, data.get("area_id", question.area_id))
     data = _question_data({"kind": question.kind, **data})
-    before = audit.snapshot(question, QUESTION_FIELDS)
-    _assign(question, data, QUESTION_FIELDS)
-    db.session.flush()
-    db.session.refresh(question)
-    audit.record(
-        "question.update",
+    return _apply_changes(
+        question,
+        data,
+        QUESTION_FIELDS,
+        action="question.update",
         actor=actor,
-        obj=question,
         edition_id=edition.id,
-        before=before,
-        after=audit.snapshot(question, QUESTION_FIELDS),
     )
-    return question
 
 
 def delete_question(question: Question, *, actor) -> None:
     """Questions cannot be deleted once any application of the edition is submitted."""
     edition = question.area.edition
     _refuse_if_frozen(edition)
-    audit.record(
-        "question.delete",
-        actor=actor,
-        obj=question,
-        edition_id=edition.id,
-        before=audit.snapshot(question, QUESTION_FIELDS),
-    )
-    db.session.delete(question)
-    db.session.flush()
+    _remove(question, QUESTION_FIELDS, action="question.delete", actor=actor, edition_id=edition.id)
 
 
 # ---------------------------------------------------------------- dashboard
