@@ -52,7 +52,8 @@ def _sniff_zip(path: Path) -> str | None:
                 return "odt"
             if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
                 return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+    # RuntimeError covers encrypted entries and (as NotImplementedError) unknown compression.
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
         return None
     return None
 

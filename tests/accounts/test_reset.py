@@ -39,7 +39,9 @@ def test_reset_by_emailed_link(client, auth, make, db, outbox):
 
 
 def test_unknown_email_gets_the_same_answer_and_no_mail(client, db, outbox):
-    response = client.post("/account/forgot", data={"email": "nobody@example.org"}, follow_redirects=True)
+    response = client.post(
+        "/account/forgot", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
     assert "Jeśli konto z tym adresem e-mail istnieje" in response.get_data(as_text=True)
     assert outbox == []
 
@@ -70,4 +72,6 @@ def test_new_password_validation(client, make, db, password, confirm, message):
     link = "/account/reset/" + services.reset_token(user)
     response = client.post(link, data={"password": password, "confirm": confirm})
     assert response.status_code == 200
-    assert message in response.get_data(as_text=True).lower() or message in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True).lower() or message in response.get_data(
+        as_text=True
+    )

@@ -13,8 +13,10 @@ from app.offices.validators import nip_is_valid, regon_is_valid
 
 
 def _counts(db):
-    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
-            for m in (User, Office, Edition, Criterion, Application, JuryMembership)}
+    return {
+        m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m))
+        for m in (User, Office, Edition, Criterion, Application, JuryMembership)
+    }
 
 
 def test_seed_demo_is_idempotent(app, db):
@@ -36,7 +38,10 @@ def test_seed_demo_is_realistic(app, db):
     edition = db.session.scalar(sa.select(Edition))
     assert [c.name for c in edition.categories][0] == "Urzędy marszałkowskie"
     assert len(edition.areas) == 5
-    assert {c.stage for c in edition.criteria_for_stage(1) + edition.criteria_for_stage(2)} == {1, 2}
+    assert {c.stage for c in edition.criteria_for_stage(1) + edition.criteria_for_stage(2)} == {
+        1,
+        2,
+    }
     offices = db.session.scalars(sa.select(Office)).all()
     assert all(nip_is_valid(o.nip) and regon_is_valid(o.regon) for o in offices)
     submitted = db.session.scalars(
@@ -64,7 +69,8 @@ def test_create_organizer(app, db):
     user = db.session.scalar(sa.select(User).where(User.email == "boss@example.org"))
     assert user.role is Role.organizer and user.check_password("long enough pass")
     again = runner.invoke(
-        args=["create-organizer", "--email", "boss@example.org", "--name", "X"], input="p" * 12 + "\n" + "p" * 12 + "\n"
+        args=["create-organizer", "--email", "boss@example.org", "--name", "X"],
+        input="p" * 12 + "\n" + "p" * 12 + "\n",
     )
     assert "already exists" in again.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
@@ -113,7 +119,9 @@ def test_audit_chain_detects_a_quiet_edit(db):
     db.session.commit()
     assert audit.verify_chain() is None
     second = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()[1]
-    db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == second.id).values(after={"n": 99}))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.id == second.id).values(after={"n": 99})
+    )
     db.session.commit()
     assert audit.verify_chain() == second.id
 

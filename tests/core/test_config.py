@@ -10,7 +10,14 @@ from app.config import normalise_database_url
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "MAIL_SERVER", "MAIL_PORT", "REDIS_URL"):
+    for key in (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "UPLOAD_DIR",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(key, raising=False)
     return monkeypatch
 

@@ -1,4 +1,5 @@
 """The one Alembic history builds exactly the schema the models describe."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,8 @@ def empty_database_url(tmp_path):
         return
     name = f"laurel_mig_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(
-        TEST_DB_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+        TEST_DB_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
     )
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -34,7 +36,9 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_on_empty_database_matches_models(empty_database_url, tmp_path):
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -1,4 +1,5 @@
 """CSRF, role guards, safe redirects, error pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,11 +50,16 @@ def test_logout_needs_post_with_token(csrf_app, make, db):
     db.session.commit()
     client = csrf_app.test_client()
     token = csrf_token_from(client.get("/account/login").get_data(as_text=True))
-    client.post("/account/login", data={"email": "o@example.org", "password": PASSWORD, "csrf_token": token})
+    client.post(
+        "/account/login", data={"email": "o@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert client.get("/account/logout").status_code == 405
     assert client.post("/account/logout").status_code == 400
     home = client.get("/").get_data(as_text=True)
-    assert client.post("/account/logout", data={"csrf_token": csrf_token_from(home)}).status_code == 302
+    assert (
+        client.post("/account/logout", data={"csrf_token": csrf_token_from(home)}).status_code
+        == 302
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +112,17 @@ def test_role_guards_answer_403_not_a_redirect(guarded_app, role, url, status):
 
     with guarded_app.app_context():
         make = Factories(db)
-        user = {"organizer": make.organizer, "juror": make.juror, "office": make.office_user}[role]()
+        user = {"organizer": make.organizer, "juror": make.juror, "office": make.office_user}[
+            role
+        ]()
         db.session.commit()
         email = user.email
         assert user.role is Role(role)
     client = guarded_app.test_client()
-    assert client.post("/account/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/account/login", data={"email": email, "password": PASSWORD}).status_code
+        == 302
+    )
     response = client.get(url)
     assert response.status_code == status
     if status == 403:
@@ -125,7 +136,9 @@ def test_role_guards_send_anonymous_users_to_login(guarded_app, url):
     assert "/account/login" in response.location and "next=" in response.location
 
 
-@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example.org/", "//evil.example.org/x", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(client, make, db, target):
     make.organizer(email="o@example.org")
     db.session.commit()
@@ -139,7 +152,10 @@ def test_login_never_redirects_off_site(client, make, db, target):
 def test_login_follows_a_local_next(client, make, db):
     make.organizer(email="o@example.org")
     db.session.commit()
-    response = client.post("/account/login?next=/organizer/audit/", data={"email": "o@example.org", "password": PASSWORD})
+    response = client.post(
+        "/account/login?next=/organizer/audit/",
+        data={"email": "o@example.org", "password": PASSWORD},
+    )
     assert response.location == "/organizer/audit/"
 
 
