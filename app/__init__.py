@@ -66,7 +66,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # One Limiter object serves every app in the process (tests make many), and
+    # its own on/off switch is global; so it is always initialised on, and each
+    # app's RATELIMIT_ENABLED is read per request by the filter in extensions.py.
+    rate_limits = app.config["RATELIMIT_ENABLED"]
+    app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = rate_limits
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -176,3 +176,27 @@ def test_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_login_attempts_are_rate_limited_per_app(app, client, tmp_path, make, db):
+    limited = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "limits",
+        }
+    )
+    assert limited.config["RATELIMIT_ENABLED"] is True
+    make.organizer(email="o@example.org")
+    db.session.commit()
+    wrong = {"email": "o@example.org", "password": "wrong password"}
+    limited_client = limited.test_client()
+    codes = [limited_client.post("/account/login", data=wrong).status_code for _ in range(21)]
+    assert codes[:20] == [200] * 20 and codes[20] == 429
+    assert "Zbyt wiele prób" in limited_client.post("/account/login", data=wrong).get_data(
+        as_text=True
+    )
+    # The test app, configured without limits, is not affected by the other app.
+    assert all(client.post("/account/login", data=wrong).status_code == 200 for _ in range(25))
