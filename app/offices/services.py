@@ -512,16 +512,21 @@ class AreaFeedback:
 
 
 def feedback_scores(application: Application) -> list[AreaFeedback]:
-    """Per area and stage: this application's weighted mean score and the
-    category's average.
+    """Per area and stage: this application's result as a percentage of the
+    attainable points, and the category's average.
 
-    An application's weighted mean in an area and stage is
-    sum(score x criterion weight) / sum(criterion weight) over every score of
+    An application's result in an area and stage is
+    100 x sum(score x weight) / sum(maximum score x weight) over every score of
     the jurors' submitted or locked sheets for that application (draft sheets
-    do not count). The category average is the plain mean of those weighted
-    means over the category's applications that have any such score, so every
-    office counts once however many jurors scored it. One grouped query."""
-    weighted = sa.func.sum(Score.value * Criterion.weight) / sa.func.sum(Criterion.weight)
+    do not count). Dividing by the maxima makes criteria scored out of 10 and
+    out of 20 comparable. The category average is the plain mean of those
+    results over the category's applications that have any such score, so
+    every office counts once however many jurors scored it. One grouped query."""
+    weighted = (
+        100.0
+        * sa.func.sum(Score.value * Criterion.weight)
+        / sa.func.sum(Criterion.max_score * Criterion.weight)
+    )
     per_application = (
         sa.select(
             Application.id.label("application_id"),

@@ -60,17 +60,31 @@ def test_feedback_scores_by_hand(scored):
         (r.area_name, r.stage, r.own, r.category_average, r.offices_scored)
         for r in services.feedback_scores(own)
     ]
-    # A/1 own: (8*1 + 4*3 + 6*1 + 8*3) / (1+3+1+3) = 50/8 = 6.25
-    #     peer: (10*1 + 9*3) / 4 = 9.25; average (6.25 + 9.25) / 2 = 7.75
-    # B/1 own: 6*2/2 = 6; peer: 2; average 4
-    # A/2 own: 7, nobody else: 7
+    # Every criterion here is scored out of 10, so the maximum is 10 x weight.
+    # A/1 own: (8*1 + 4*3 + 6*1 + 8*3) / (10*(1+3+1+3)) = 50/80 = 62.5 %
+    #     peer: (10*1 + 9*3) / 40 = 92.5 %; average (62.5 + 92.5) / 2 = 77.5
+    # B/1 own: 6*2 / 20 = 60 %; peer: 2*2 / 20 = 20 %; average 40
+    # A/2 own: 7 / 10 = 70 %, nobody else: 70
     assert rows == [
-        ("A", 1, 6.25, 7.75, 2),
-        ("B", 1, 6.0, 4.0, 2),
-        ("A", 2, 7.0, 7.0, 1),
+        ("A", 1, 62.5, 77.5, 2),
+        ("B", 1, 60.0, 40.0, 2),
+        ("A", 2, 70.0, 70.0, 1),
     ]
     peer_rows = {(r.area_name, r.stage): r.own for r in services.feedback_scores(peer)}
-    assert peer_rows == {("A", 1): 9.25, ("B", 1): 2.0, ("A", 2): None}
+    assert peer_rows == {("A", 1): 92.5, ("B", 1): 20.0, ("A", 2): None}
+
+
+def test_feedback_puts_criteria_with_different_maxima_on_one_scale(make, db):
+    edition = make.edition(status=EditionStatus.results_published, areas=0)
+    area = make.area(edition=edition, name="A")
+    out_of_10 = make.criterion(area=area, stage=1, max_score=10, weight=1)
+    out_of_20 = make.criterion(area=area, stage=1, max_score=20, weight=1)
+    application = make.application(edition=edition, status=ApplicationStatus.participant)
+    juror = make.juror(edition=edition)
+    sheet(db, application, juror, 1, SheetStatus.submitted, {out_of_10: 10, out_of_20: 10})
+    # Full marks on one, half on the other: (10 + 10) / (10 + 20) = 66.67 %
+    [row] = services.feedback_scores(application)
+    assert row.own == 66.67
 
 
 def test_feedback_scores_empty_without_scores(make):
@@ -111,7 +125,7 @@ def test_office_sees_its_results(client, login_as, awarded):
     assert "Wyróżnienie" in html and "Za wzorową kartę usług" in html
     valid, revoked = award.diplomas[1], award.diplomas[0]
     assert f"/diplomas/{valid.id}" in html and f"/diplomas/{revoked.id}" not in html
-    assert "6.25" in html and "7.75" in html
+    assert "62.5 %" in html and "77.5 %" in html
     response = client.get(f"/diplomas/{valid.id}")
     assert response.status_code == 200 and response.data == b"%PDF-1.4 dyplom"
     assert client.get(f"/diplomas/{revoked.id}").status_code == 404
@@ -124,7 +138,7 @@ def test_feedback_hidden_until_published(client, login_as, awarded, db):
     login_as(user)
     html = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Za wzorową kartę usług" in html
-    assert "6.25" not in html
+    assert "62.5 %" not in html
 
 
 def test_results_hidden_before_publication(client, login_as, awarded, db):
