@@ -71,6 +71,10 @@ def label(value) -> str:
     return str(text) if text is not None else str(getattr(value, "value", value))
 
 
-def choices(enum_cls) -> list[tuple[str, str]]:
-    """(value, label) pairs for a SelectField."""
-    return [(m.value, label(m)) for m in enum_cls]
+def choices(enum_cls) -> list[tuple[str, object]]:
+    """(value, label) pairs for a SelectField. The labels stay lazy, so a form
+    class built at import time still shows them in the language of each request."""
+    return [
+        (m.value, m.value if isinstance(m, Voivodeship) else LABELS.get(m, m.value))
+        for m in enum_cls
+    ]

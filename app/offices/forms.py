@@ -9,6 +9,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -38,10 +39,14 @@ class RegistrationForm(FlaskForm):
         _l("Name of the office"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
     office_type = SelectField(
-        _l("Type of office"), choices=choices(OfficeType), validators=[DataRequired()]
+        _l("Type of office"),
+        choices=[SelectChoice(value, text) for value, text in choices(OfficeType)],
+        validators=[DataRequired()],
     )
     voivodeship = SelectField(
-        _l("Voivodeship"), choices=choices(Voivodeship), validators=[DataRequired()]
+        _l("Voivodeship"),
+        choices=[SelectChoice(value, text) for value, text in choices(Voivodeship)],
+        validators=[DataRequired()],
     )
     city = StringField(_l("City"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     address = StringField(
@@ -88,7 +93,7 @@ class ApplyForm(FlaskForm):
         self.category.choices = [(c.id, c.name) for c in categories]
 
 
-YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
 def _yes_no_choice(form, field):

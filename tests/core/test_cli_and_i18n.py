@@ -136,3 +136,18 @@ def test_audit_page_lists_events(client, login_as, db):
     login_as("organizer")
     page = client.get("/organizer/audit/").get_data(as_text=True)
     assert "login" in page and "Ścieżka audytu jest nienaruszona" in page
+
+
+def test_choice_labels_follow_the_request_language(app):
+    """Forms built at import time must not freeze their option labels in one language."""
+    from flask_babel import force_locale
+
+    from app.labels import choices
+    from app.offices.models import OfficeType
+
+    with app.test_request_context():
+        options = dict(choices(OfficeType))
+        with force_locale("pl"):
+            assert str(options["marshal"]) == "Urząd marszałkowski"
+        with force_locale("en"):
+            assert str(options["marshal"]) == "Marshal office"

@@ -144,3 +144,9 @@ def test_resend_confirmation(client, make, login_as, outbox, db):
 def test_signed_in_users_are_sent_away_from_registration(client, login_as):
     login_as("organizer")
     assert client.get("/office/register").status_code == 302
+
+
+def test_registration_form_offers_office_types_in_polish(client):
+    html = client.get("/office/register").get_data(as_text=True)
+    assert '<option value="marshal">Urząd marszałkowski</option>' in html
+    assert "Marshal office" not in html
