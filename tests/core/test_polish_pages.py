@@ -34,9 +34,9 @@ def english_sources() -> set[str]:
             continue
         with po.open("rb") as fh:
             for message in read_po(fh):
-                if message.id and isinstance(message.id, str) and "%(" not in message.id:
-                    if message.string and message.string != message.id:
-                        found.add(message.id)
+                plain = isinstance(message.id, str) and message.id and "%(" not in message.id
+                if plain and message.string and message.string != message.id:
+                    found.add(message.id)
     return found
 
 
