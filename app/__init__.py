@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from app import config
@@ -32,6 +32,9 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # CLI commands and background work speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -151,3 +151,11 @@ def test_choice_labels_follow_the_request_language(app):
             assert str(options["marshal"]) == "Urząd marszałkowski"
         with force_locale("en"):
             assert str(options["marshal"]) == "Marshal office"
+
+
+def test_translated_messages_work_outside_a_request(app):
+    """Services run from the CLI or a job still produce (Polish) messages."""
+    from flask_babel import gettext
+
+    with app.app_context():
+        assert gettext("Wrong e-mail or password.") == "Nieprawidłowy e-mail lub hasło."
