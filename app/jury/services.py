@@ -535,19 +535,19 @@ def auto_assign(edition: Edition, *, stage: int, per_application: int, actor) ->
 
 def coverage_counts(edition: Edition, stage: int) -> dict[int, int]:
     """Application id -> number of jurors assigned in the stage (eligible entries only)."""
-    counts = (
-        sa.select(Assignment.application_id, sa.func.count(Assignment.id).label("n"))
-        .where(Assignment.stage == stage)
-        .group_by(Assignment.application_id)
-        .subquery()
-    )
+    # A plain LEFT JOIN + GROUP BY: joining a pre-aggregated subquery instead
+    # made PostgreSQL re-aggregate per row on fresh statistics (seconds at 3,000 entries).
     rows = db.session.execute(
-        sa.select(Application.id, sa.func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.application_id == Application.id)
+        sa.select(Application.id, sa.func.count(Assignment.id))
+        .outerjoin(
+            Assignment,
+            sa.and_(Assignment.application_id == Application.id, Assignment.stage == stage),
+        )
         .where(
             Application.edition_id == edition.id,
             Application.status.in_(eligible_statuses(stage)),
         )
+        .group_by(Application.id)
     )
     return {app_id: n for app_id, n in rows}
 

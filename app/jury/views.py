@@ -100,16 +100,11 @@ def assignments(edition_id: int):
     target = min(max(target, 1), 20)
     only_missing = request.args.get("missing") == "1"
 
-    counts = (
-        sa.select(Assignment.application_id, sa.func.count(Assignment.id).label("n"))
-        .where(Assignment.stage == stage)
-        .group_by(Assignment.application_id)
-        .subquery()
-    )
+    coverage = services.coverage_counts(edition, stage)
+    short_ids = [app_id for app_id, n in coverage.items() if n < target]
     query = (
         sa.select(Application)
         .join(Office, Office.id == Application.office_id)
-        .outerjoin(counts, counts.c.application_id == Application.id)
         .where(
             Application.edition_id == edition.id,
             Application.status.in_(services.eligible_statuses(stage)),
@@ -122,11 +117,9 @@ def assignments(edition_id: int):
         .order_by(Office.name, Application.id)
     )
     if only_missing:
-        query = query.where(sa.func.coalesce(counts.c.n, 0) < target)
+        query = query.where(Application.id.in_(short_ids))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-
-    coverage = services.coverage_counts(edition, stage)
-    short = sum(1 for n in coverage.values() if n < target)
+    short = len(short_ids)
     jurors = services.accepted_jurors(edition)
     auto_form = AutoAssignForm(stage=stage, per_application=target, formdata=None)
     manual_form = ManualAssignForm(
