@@ -1,0 +1,247 @@
+"""Automated accessibility checks (WCAG 2.1 A and AA rules of axe-core) on the
+main pages of every role, and keyboard use of the office questionnaire.
+
+Every page is checked twice: at a desktop width and at 320 CSS pixels, the
+width WCAG 1.4.10 (reflow) asks for; there the page must not scroll sideways
+(only data tables may, inside a region the keyboard can reach).
+
+The data (the demo edition plus a few extras) is built once for the module and
+each role signs in once through the login form; every page then opens in a new
+tab of that role's browser context. The tests therefore use the session-wide
+server (`_live_server`) rather than the per-test `live_server`, whose `db`
+fixture would empty the tables between pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
+from app.editions.models import Edition, EditionStatus
+from app.extensions import db as _db
+from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
+from tests.conftest import _empty_tables
+from tests.factories import Factories
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+# Demo accounts: urzad11 (Urząd Gminy Kórnik) has a draft application.
+OFFICE_EMAIL = "urzad11@laurel.example"
+EMAILS = {"organizer": ORGANIZER[0], "juror": JURORS[0][0], "office": OFFICE_EMAIL}
+
+
+@dataclass
+class Site:
+    url: str
+    ids: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def site(app, _live_server):
+    """The demo edition, a pending office, a submitted application of the office
+    user in a second edition, a declared conflict and some audit events."""
+    with app.app_context():
+        _empty_tables()
+        seed_demo()
+        make = Factories(_db)
+        edition = _db.session.scalar(sa.select(Edition).where(Edition.slug == EDITION_SLUG))
+        organizer = _db.session.scalar(sa.select(User).where(User.email == ORGANIZER[0]))
+        juror = _db.session.scalar(sa.select(User).where(User.email == JURORS[0][0]))
+        office_user = _db.session.scalar(sa.select(User).where(User.email == OFFICE_EMAIL))
+        office = office_user.office
+        draft = _db.session.scalar(
+            sa.select(Application).where(
+                Application.edition_id == edition.id, Application.office_id == office.id
+            )
+        )
+        other = _db.session.scalar(
+            sa.select(Office).where(Office.id != office.id).order_by(Office.id)
+        )
+        make.conflict(edition=edition, juror=juror, office=other, reason="Były pracownik")
+        pending = make.office(name="Urząd Gminy Oczekująca", status=OfficeStatus.pending)
+        previous = make.edition(name="Przyjazny Urząd — edycja próbna", status=EditionStatus.stage1)
+        submitted = make.application(
+            edition=previous, office=office, status=ApplicationStatus.submitted
+        )
+        audit.record(
+            "edition.update",
+            actor=organizer,
+            obj=edition,
+            edition_id=edition.id,
+            before={"gala_place": "Warszawa"},
+            after={"gala_place": "Zamek Królewski"},
+        )
+        audit.record("office.approve", actor=organizer, obj=other)
+        _db.session.commit()
+        ids = {
+            "edition": edition.id,
+            "office": other.id,
+            "pending": pending.id,
+            "draft": draft.id,
+            "submitted": submitted.id,
+        }
+        _db.session.remove()
+    yield Site(url=_live_server.url, ids=ids)
+    with app.app_context():
+        _empty_tables()
+        _db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def contexts(browser, browser_context_args, site):
+    """One browser context per role, signed in once through the login form."""
+    opened = {}
+
+    def get(role):
+        if role not in opened:
+            context = browser.new_context(**browser_context_args)
+            if role != "anonymous":
+                page = context.new_page()
+                page.goto(site.url + "/account/login")
+                page.get_by_label("E-mail").fill(EMAILS[role])
+                page.get_by_label("Hasło").fill(DEMO_PASSWORD)
+                page.get_by_role("button", name="Zaloguj się").click()
+                expect(page.get_by_role("button", name="Wyloguj się")).to_be_visible()
+                page.close()
+            opened[role] = context
+        return opened[role]
+
+    yield get
+    for context in opened.values():
+        context.close()
+
+
+def _submit_empty_registration(page):
+    page.get_by_role("button", name="Zarejestruj urząd").click()
+    expect(page.locator(".form-errors")).to_be_visible()
+
+
+def _questionnaire_out_of_range(page):
+    page.get_by_label("Liczba stanowisk obsługi bezpośredniej (front office)").fill("9999")
+    page.get_by_role("button", name="Zapisz wersję roboczą").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+
+
+NARROW = {"width": 320, "height": 640}
+E = "/organizer/editions/{edition}"
+PAGES = [
+    ("anonymous", "/", None),
+    ("anonymous", "/account/login", None),
+    ("anonymous", "/account/forgot", None),
+    ("anonymous", "/office/register", None),
+    ("anonymous", "/office/register", _submit_empty_registration),
+    ("organizer", "/organizer/editions/", None),
+    ("organizer", E + "/", None),
+    ("organizer", E + "/settings", None),
+    ("organizer", E + "/phases", None),
+    ("organizer", E + "/categories", None),
+    ("organizer", E + "/criteria", None),
+    ("organizer", E + "/criteria/new", None),
+    ("organizer", E + "/applications", None),
+    ("organizer", E + "/assignments", None),
+    ("organizer", E + "/jurors", None),
+    ("organizer", "/organizer/offices/", None),
+    ("organizer", "/organizer/offices/{office}", None),
+    ("organizer", "/organizer/offices/import", None),
+    ("organizer", "/organizer/offices/pending", None),
+    ("organizer", "/organizer/audit/", None),
+    ("juror", "/jury/editions", None),
+    ("juror", "/jury/editions/{edition}/conflicts?q=Urz%C4%85d&office_id={office}", None),
+    ("office", "/office/", None),
+    ("office", "/office/applications/{draft}", None),
+    ("office", "/office/applications/{draft}", _questionnaire_out_of_range),
+    ("office", "/office/applications/{draft}/submit", None),
+    ("office", "/applications/{submitted}", None),
+]
+
+
+def _page_id(case):
+    role, url, action = case
+    return f"{role}:{url}" + (f"+{action.__name__.lstrip('_')}" if action else "")
+
+
+def _axe(page) -> list[dict]:
+    return Axe().run(page, options=AXE_OPTIONS).response["violations"]
+
+
+def _report(violations) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}  <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", PAGES, ids=[_page_id(c) for c in PAGES])
+def test_page_has_no_wcag_violations(case, site, contexts):
+    role, url, action = case
+    page = contexts(role).new_page()
+    try:
+        response = page.goto(site.url + url.format(**site.ids))
+        assert response.ok, f"{url}: HTTP {response.status}"
+        if action:
+            action(page)
+        violations = _axe(page)
+        page.set_viewport_size(NARROW)
+        narrow = _axe(page)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        address = page.url
+    finally:
+        page.close()
+    assert not violations, f"{address}\n{_report(violations)}"
+    assert not narrow, f"{address} at {NARROW['width']} px\n{_report(narrow)}"
+    assert page_width <= NARROW["width"], f"{address} is {page_width} px wide at 320 px"
+
+
+# In document order: every question field (one stop per yes/no group), then Save.
+QUESTIONNAIRE_STOPS = """() => {
+  const form = document.querySelector('form:has(fieldset.area)');
+  const seen = new Set();
+  return [...form.querySelectorAll('input, textarea, select, button')]
+    .filter(e => e.type !== 'hidden' && !e.disabled)
+    .filter(e => e.type !== 'radio' || (!seen.has(e.name) && seen.add(e.name)))
+    .map(e => e.type === 'radio' ? 'radio:' + e.name : e.id);
+}"""
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const form = document.querySelector('form:has(fieldset.area)');
+  const style = getComputedStyle(e);
+  return {
+    key: !form.contains(e) ? null : e.type === 'radio' ? 'radio:' + e.name : e.id,
+    label: e.textContent.trim() || e.id,
+    visible: e.matches(':focus-visible') && style.outlineStyle !== 'none'
+             && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def test_questionnaire_keyboard_order_and_visible_focus(site, contexts):
+    page = contexts("office").new_page()
+    try:
+        page.goto(site.url + "/office/applications/{draft}".format(**site.ids))
+        expected = page.evaluate(QUESTIONNAIRE_STOPS)
+        assert len(expected) > 5 and expected[-1] == "save"
+        reached, unfocused = [], []
+        for _ in range(len(expected) + 30):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if not focused["visible"]:
+                unfocused.append(focused["label"])
+            if focused["key"] is not None:
+                reached.append(focused["key"])
+                if focused["key"] == "save":
+                    break
+    finally:
+        page.close()
+    assert reached == expected
+    assert not unfocused, f"no visible focus indicator on: {unfocused}"
