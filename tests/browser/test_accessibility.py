@@ -26,6 +26,7 @@ from app.audit import services as audit
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
 from app.editions.models import Edition, EditionStatus
 from app.extensions import db as _db
+from app.jury.models import MembershipStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
 from tests.conftest import _empty_tables
 from tests.factories import Factories
@@ -46,31 +47,53 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(app, _live_server):
-    """The demo edition, a pending office, a submitted application of the office
-    user in a second edition, a declared conflict and some audit events."""
+    """The demo edition plus lists with several rows (pending offices, invited
+    jurors, assignments, conflicts, the office user's submitted applications in
+    two more editions) and some audit events."""
     with app.app_context():
         _empty_tables()
         seed_demo()
         make = Factories(_db)
         edition = _db.session.scalar(sa.select(Edition).where(Edition.slug == EDITION_SLUG))
-        organizer = _db.session.scalar(sa.select(User).where(User.email == ORGANIZER[0]))
-        juror = _db.session.scalar(sa.select(User).where(User.email == JURORS[0][0]))
-        office_user = _db.session.scalar(sa.select(User).where(User.email == OFFICE_EMAIL))
+        organizer, juror, juror2, juror3, office_user = (
+            _db.session.scalar(sa.select(User).where(User.email == email))
+            for email in (ORGANIZER[0], *(j[0] for j in JURORS), OFFICE_EMAIL)
+        )
         office = office_user.office
         draft = _db.session.scalar(
             sa.select(Application).where(
                 Application.edition_id == edition.id, Application.office_id == office.id
             )
         )
-        other = _db.session.scalar(
+        others = _db.session.scalars(
             sa.select(Office).where(Office.id != office.id).order_by(Office.id)
-        )
-        make.conflict(edition=edition, juror=juror, office=other, reason="Były pracownik")
-        pending = make.office(name="Urząd Gminy Oczekująca", status=OfficeStatus.pending)
+        ).all()
+        for conflicted in others[1:3]:
+            make.conflict(edition=edition, juror=juror, office=conflicted)
+        entries = _db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.edition_id == edition.id,
+                Application.status == ApplicationStatus.submitted,
+            )
+            .order_by(Application.id)
+        ).all()
+        for entry in entries[:2]:
+            for member in (juror2, juror3):
+                make.assignment(application=entry, juror=member)
+        for _ in range(2):
+            make.juror(edition=edition, status=MembershipStatus.invited)
+            make.office(status=OfficeStatus.pending)
         previous = make.edition(name="Przyjazny Urząd — edycja próbna", status=EditionStatus.stage1)
+        make.membership(edition=previous, user=juror, status=MembershipStatus.invited)
         submitted = make.application(
             edition=previous, office=office, status=ApplicationStatus.submitted
         )
+        older = make.edition(
+            name="Przyjazny Urząd — edycja pilotażowa", status=EditionStatus.stage2
+        )
+        make.application(edition=older, office=office, status=ApplicationStatus.submitted)
+        other = others[0]
         audit.record(
             "edition.update",
             actor=organizer,
@@ -84,7 +107,6 @@ def site(app, _live_server):
         ids = {
             "edition": edition.id,
             "office": other.id,
-            "pending": pending.id,
             "draft": draft.id,
             "submitted": submitted.id,
         }
@@ -172,6 +194,23 @@ def _axe(page) -> list[dict]:
     return Axe().run(page, options=AXE_OPTIONS).response["violations"]
 
 
+# WCAG 2.4.4 (link purpose) and 2.4.6: in the main content, links and buttons
+# with the same accessible name must do the same thing ("Edit" beside every row
+# needs the row's name, as in aria-label="Edit: <name>").
+AMBIGUOUS_CONTROLS = """() => {
+  const targets = new Map();
+  for (const e of document.querySelectorAll('main a[href], main button')) {
+    const name = (e.getAttribute('aria-label') || e.textContent).replace(/\\s+/g, ' ').trim();
+    const target = e.tagName === 'A' ? e.href : e.form.action + ' '
+      + [...e.form.querySelectorAll('input[type=hidden]:not([name=csrf_token])')]
+          .map(i => i.name + '=' + i.value).join('&');
+    if (!targets.has(name)) targets.set(name, new Set());
+    targets.get(name).add(target);
+  }
+  return [...targets].filter(([, t]) => t.size > 1).map(([name, t]) => name + ' (' + t.size + ' targets)');
+}"""
+
+
 def _report(violations) -> str:
     lines = []
     for v in violations:
@@ -191,6 +230,7 @@ def test_page_has_no_wcag_violations(case, site, contexts):
         if action:
             action(page)
         violations = _axe(page)
+        ambiguous = page.evaluate(AMBIGUOUS_CONTROLS)
         page.set_viewport_size(NARROW)
         narrow = _axe(page)
         page_width = page.evaluate("document.documentElement.scrollWidth")
@@ -198,6 +238,7 @@ def test_page_has_no_wcag_violations(case, site, contexts):
     finally:
         page.close()
     assert not violations, f"{address}\n{_report(violations)}"
+    assert not ambiguous, f"{address}: same name, different action: {ambiguous}"
     assert not narrow, f"{address} at {NARROW['width']} px\n{_report(narrow)}"
     assert page_width <= NARROW["width"], f"{address} is {page_width} px wide at 320 px"
 
