@@ -3,11 +3,12 @@ main pages of every role, and keyboard use of the office questionnaire.
 
 Every page is checked twice: at a desktop width and at 320 CSS pixels, the
 width WCAG 1.4.10 (reflow) asks for; there the page must not scroll sideways
-(only data tables may, inside a region the keyboard can reach).
+(only data tables may, inside a region the keyboard can reach). Links and
+buttons with the same name must also lead to the same place (WCAG 2.4.4).
 
 The data (the demo edition plus a few extras) is built once for the module and
-each role signs in once through the login form; every page then opens in a new
-tab of that role's browser context. The tests therefore use the session-wide
+each role signs in once through the login form, in a browser tab that then
+visits that role's pages. The tests therefore use the session-wide
 server (`_live_server`) rather than the per-test `live_server`, whose `db`
 fixture would empty the tables between pages.
 """
@@ -118,27 +119,28 @@ def site(app, _live_server):
 
 
 @pytest.fixture(scope="module")
-def contexts(browser, browser_context_args, site):
-    """One browser context per role, signed in once through the login form."""
+def tabs(browser, browser_context_args, site):
+    """One browser tab per role, signed in once through the login form."""
     opened = {}
 
     def get(role):
         if role not in opened:
             context = browser.new_context(**browser_context_args)
+            page = context.new_page()
             if role != "anonymous":
-                page = context.new_page()
                 page.goto(site.url + "/account/login")
                 page.get_by_label("E-mail").fill(EMAILS[role])
                 page.get_by_label("Hasło").fill(DEMO_PASSWORD)
                 page.get_by_role("button", name="Zaloguj się").click()
                 expect(page.get_by_role("button", name="Wyloguj się")).to_be_visible()
-                page.close()
-            opened[role] = context
-        return opened[role]
+            opened[role] = page
+        page = opened[role]
+        page.set_viewport_size(DESKTOP)
+        return page
 
     yield get
-    for context in opened.values():
-        context.close()
+    for page in opened.values():
+        page.context.close()
 
 
 def _submit_empty_registration(page):
@@ -152,6 +154,7 @@ def _questionnaire_out_of_range(page):
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
 
 
+DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}
 E = "/organizer/editions/{edition}"
 PAGES = [
@@ -221,26 +224,22 @@ def _report(violations) -> str:
 
 
 @pytest.mark.parametrize("case", PAGES, ids=[_page_id(c) for c in PAGES])
-def test_page_has_no_wcag_violations(case, site, contexts):
+def test_page_has_no_wcag_violations(case, site, tabs):
     role, url, action = case
-    page = contexts(role).new_page()
-    try:
-        response = page.goto(site.url + url.format(**site.ids))
-        assert response.ok, f"{url}: HTTP {response.status}"
-        if action:
-            action(page)
-        violations = _axe(page)
-        ambiguous = page.evaluate(AMBIGUOUS_CONTROLS)
-        page.set_viewport_size(NARROW)
-        narrow = _axe(page)
-        page_width = page.evaluate("document.documentElement.scrollWidth")
-        address = page.url
-    finally:
-        page.close()
-    assert not violations, f"{address}\n{_report(violations)}"
-    assert not ambiguous, f"{address}: same name, different action: {ambiguous}"
-    assert not narrow, f"{address} at {NARROW['width']} px\n{_report(narrow)}"
-    assert page_width <= NARROW["width"], f"{address} is {page_width} px wide at 320 px"
+    page = tabs(role)
+    response = page.goto(site.url + url.format(**site.ids))
+    assert response.ok, f"{url}: HTTP {response.status}"
+    if action:
+        action(page)
+    violations = _axe(page)
+    ambiguous = page.evaluate(AMBIGUOUS_CONTROLS)
+    page.set_viewport_size(NARROW)
+    narrow = _axe(page)
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert not violations, f"{page.url}\n{_report(violations)}"
+    assert not ambiguous, f"{page.url}: same name, different action: {ambiguous}"
+    assert not narrow, f"{page.url} at {NARROW['width']} px\n{_report(narrow)}"
+    assert page_width <= NARROW["width"], f"{page.url} is {page_width} px wide at 320 px"
 
 
 # In document order: every question field (one stop per yes/no group), then Save.
@@ -266,23 +265,20 @@ FOCUSED = """() => {
 }"""
 
 
-def test_questionnaire_keyboard_order_and_visible_focus(site, contexts):
-    page = contexts("office").new_page()
-    try:
-        page.goto(site.url + "/office/applications/{draft}".format(**site.ids))
-        expected = page.evaluate(QUESTIONNAIRE_STOPS)
-        assert len(expected) > 5 and expected[-1] == "save"
-        reached, unfocused = [], []
-        for _ in range(len(expected) + 30):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(FOCUSED)
-            if not focused["visible"]:
-                unfocused.append(focused["label"])
-            if focused["key"] is not None:
-                reached.append(focused["key"])
-                if focused["key"] == "save":
-                    break
-    finally:
-        page.close()
+def test_questionnaire_keyboard_order_and_visible_focus(site, tabs):
+    page = tabs("office")
+    page.goto(site.url + "/office/applications/{draft}".format(**site.ids))
+    expected = page.evaluate(QUESTIONNAIRE_STOPS)
+    assert len(expected) > 5 and expected[-1] == "save"
+    reached, unfocused = [], []
+    for _ in range(len(expected) + 30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["visible"]:
+            unfocused.append(focused["label"])
+        if focused["key"] is not None:
+            reached.append(focused["key"])
+            if focused["key"] == "save":
+                break
     assert reached == expected
     assert not unfocused, f"no visible focus indicator on: {unfocused}"
