@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -85,17 +84,3 @@ class AutoAssignForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=20)],
     )
     submit = SubmitField(_l("Assign automatically"))
-
-
-class ManualAssignForm(FlaskForm):
-    stage = HiddenField(validators=[DataRequired()])
-    application_id = SelectField(_l("Application"), coerce=int, validators=[InputRequired()])
-    juror_id = SelectField(_l("Juror"), coerce=int, validators=[InputRequired()])
-    submit = SubmitField(_l("Assign"))
-
-    def __init__(self, *args, applications=(), jurors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.application_id.choices = [
-            (a.id, f"{a.office.name} ({a.office.city})") for a in applications
-        ]
-        self.juror_id.choices = [(j.id, f"{j.full_name} <{j.email}>") for j in jurors]

@@ -359,18 +359,7 @@ def _eligible_query(edition: Edition, stage: int):
     )
 
 
-def eligible_applications(edition: Edition, stage: int) -> list[Application]:
-    return list(
-        db.session.scalars(
-            _eligible_query(edition, stage)
-            .options(selectinload(Application.office))
-            .join(Office, Office.id == Application.office_id)
-            .order_by(Office.name, Application.id)
-        )
-    )
-
-
-def _conflict_pairs(edition: Edition) -> set[tuple[int, int]]:
+def conflict_pairs(edition: Edition) -> set[tuple[int, int]]:
     return set(
         db.session.execute(
             sa.select(ConflictOfInterest.juror_id, ConflictOfInterest.office_id).where(
@@ -393,7 +382,7 @@ def assign_juror(application: Application, juror: User, *, stage: int, actor) ->
         raise LaurelError(
             _("%(name)s has not accepted the invitation to this jury.", name=juror.full_name)
         )
-    if (juror.id, application.office_id) in _conflict_pairs(edition):
+    if (juror.id, application.office_id) in conflict_pairs(edition):
         raise LaurelError(
             _(
                 "%(name)s declared a conflict of interest with %(office)s.",
@@ -475,7 +464,7 @@ def auto_assign(edition: Edition, *, stage: int, per_application: int, actor) ->
             .order_by(Application.id)
         )
     )
-    conflicts = _conflict_pairs(edition)
+    conflicts = conflict_pairs(edition)
     load: dict[int, int] = {j: 0 for j in jurors}
     assigned: dict[int, set[int]] = defaultdict(set)
     for application_id, juror_id in db.session.execute(

@@ -22,7 +22,6 @@ from app.jury.forms import (
     ConflictForm,
     InvitationResponseForm,
     InviteJurorForm,
-    ManualAssignForm,
 )
 from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
 from app.offices.models import Application, Office
@@ -121,13 +120,10 @@ def assignments(edition_id: int):
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     short = len(short_ids)
     jurors = services.accepted_jurors(edition)
+    conflicted: dict[int, list[int]] = {}
+    for juror_id, office_id in services.conflict_pairs(edition):
+        conflicted.setdefault(office_id, []).append(juror_id)
     auto_form = AutoAssignForm(stage=stage, per_application=target, formdata=None)
-    manual_form = ManualAssignForm(
-        stage=stage,
-        formdata=None,
-        applications=services.eligible_applications(edition, stage),
-        jurors=jurors,
-    )
     return render_template(
         "jury/assignments.html",
         edition=edition,
@@ -139,7 +135,8 @@ def assignments(edition_id: int):
         short=short,
         progress=services.juror_progress(edition, stage),
         auto_form=auto_form,
-        manual_form=manual_form,
+        jurors=jurors,
+        conflicted=conflicted,
     )
 
 

@@ -479,3 +479,25 @@ def test_manual_assign_and_remove(client, make, login_as, db):
     assert client.post(f"/organizer/assignments/{rows[0].id}/remove").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
     assert "assignment.removed" in _actions(db)
+
+
+def test_assignments_page_offers_each_entry_only_free_jurors(client, make, login_as, db):
+    """Assign by hand from the entry's row: jurors already on it or conflicted are not offered."""
+    from app.offices.models import ApplicationStatus
+
+    login_as("organizer")
+    edition = make.edition()
+    application = make.application(edition=edition, status=ApplicationStatus.submitted)
+    on_it = make.juror(edition=edition, full_name="Already Assigned")
+    conflicted = make.juror(edition=edition, full_name="Has Conflict")
+    free = make.juror(edition=edition, full_name="Free Juror")
+    make.assignment(application=application, juror=on_it)
+    make.conflict(edition=edition, juror=conflicted, office=application.office)
+    db.session.commit()
+    html = client.get(f"/organizer/editions/{edition.id}/assignments?stage=1").get_data(
+        as_text=True
+    )
+    select = html[html.index(f'id="juror-{application.id}"') :]
+    select = select[: select.index("</select>")]
+    assert f'<option value="{free.id}">Free Juror</option>' in select
+    assert "Already Assigned" not in select and "Has Conflict" not in select
