@@ -200,3 +200,8 @@ def test_login_attempts_are_rate_limited_per_app(app, client, tmp_path, make, db
     )
     # The test app, configured without limits, is not affected by the other app.
     assert all(client.post("/account/login", data=wrong).status_code == 200 for _ in range(25))
+
+
+def test_health_check_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
