@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -48,15 +47,6 @@ from app.timeutil import from_local, to_local
 
 bp = Blueprint("editions", __name__, url_prefix="/organizer/editions")
 navigation.add("editions.index", _l("Editions"), Role.organizer, order=10)
-
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """A link to a page that may not exist yet (another area's): None when the
-    endpoint is not registered, so the template shows plain text."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
 
 
 def _refused(exc: LaurelError) -> None:

@@ -701,27 +701,3 @@ def test_pages_use_a_constant_number_of_queries(client, organizer, make, db, pag
     small = count_queries(db, client, PREFIX + page.format(e=build(1).id))
     large = count_queries(db, client, PREFIX + page.format(e=build(6).id))
     assert large == small
-
-
-def test_optional_url_is_none_for_a_missing_endpoint(app):
-    from app.editions.views import optional_url
-
-    with app.test_request_context():
-        assert optional_url("nowhere.page", edition_id=1) is None
-        assert optional_url("editions.dashboard", edition_id=7) == PREFIX + "/7/"
-
-
-def test_edition_nav_shows_text_for_pages_that_do_not_exist(app, make, db):
-    from flask import render_template_string
-
-    edition = make.edition()
-    template = '{% from "editions/_nav.html" import edition_nav %}{{ edition_nav(e, "phases") }}'
-    with app.test_request_context():
-        saved = app.view_functions.pop("jury.jurors", None)
-        try:
-            html = render_template_string(template, e=edition)
-        finally:
-            if saved is not None:
-                app.view_functions["jury.jurors"] = saved
-    assert f'href="{PREFIX}/{edition.id}/phases" aria-current="page"' in html
-    assert '<span class="muted">Jury</span>' in html
