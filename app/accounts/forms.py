@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 MIN_PASSWORD = 10
@@ -42,5 +50,19 @@ class LogoutForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    full_name = StringField(
+        _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
+    )
+    locale = RadioField(
+        _l("Language of the interface"),
+        choices=[SelectChoice("pl", "Polski"), SelectChoice("en", "English")],
+        validators=[DataRequired()],
+    )
     submit = SubmitField(_l("Save"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """The new-password fields, behind the current password."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change password"))

@@ -91,3 +91,26 @@ def set_password(user: User, password: str) -> None:
         # Following an e-mailed link proves the address works.
         user.email_confirmed_at = utcnow()
     audit.record("password.changed", actor=user, obj=user)
+
+
+def update_profile(user: User, *, full_name: str, locale: str) -> None:
+    """A user may change their own name and preferred language."""
+    before = {"full_name": user.full_name, "locale": user.locale}
+    user.full_name = full_name.strip()
+    user.locale = locale
+    audit.record(
+        "profile.updated",
+        actor=user,
+        obj=user,
+        before=before,
+        after={"full_name": user.full_name, "locale": user.locale},
+    )
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Changing a password needs the current one: a session left open on a
+    shared computer must not be enough to take over the account."""
+    if not user.check_password(current):
+        raise LaurelError(_("The current password is not correct."))
+    user.set_password(new)
+    audit.record("password.changed", actor=user, obj=user)

@@ -2,16 +2,34 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import navigation
 from app.accounts import services
-from app.accounts.forms import LoginForm, LogoutForm, NewPasswordForm, ResetRequestForm
+from app.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    NewPasswordForm,
+    ProfileForm,
+    ResetRequestForm,
+)
 from app.accounts.models import User
 from app.audit import services as audit
+from app.errors import LaurelError
 from app.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -110,3 +128,53 @@ def reset_password(token: str):
         flash(_("Your password has been set. You can sign in now."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, user=user)
+
+
+def _profile_form(user, **kwargs) -> ProfileForm:
+    return ProfileForm(
+        obj=user, locale=user.locale or current_app.config["BABEL_DEFAULT_LOCALE"], **kwargs
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile():
+    """My account: name, language, password."""
+    user = current_user._get_current_object()
+    profile_form = _profile_form(user)
+    if profile_form.validate_on_submit():
+        services.update_profile(
+            user, full_name=profile_form.full_name.data, locale=profile_form.locale.data
+        )
+        db.session.commit()
+        # The saved preference wins over a language picked earlier in this session.
+        session.pop("lang", None)
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for(".profile"))
+    return render_template(
+        "accounts/profile.html", profile_form=profile_form, password_form=ChangePasswordForm()
+    ), (422 if profile_form.errors else 200)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+@limiter.limit("10/hour")
+def change_password():
+    user = current_user._get_current_object()
+    password_form = ChangePasswordForm()
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(
+                user, current=password_form.current.data, new=password_form.password.data
+            )
+        except LaurelError as exc:
+            password_form.current.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for(".profile"))
+    return render_template(
+        "accounts/profile.html",
+        profile_form=_profile_form(user, formdata=None),
+        password_form=password_form,
+    ), 422

@@ -185,6 +185,7 @@ PAGES = [
     ("office", "/office/applications/{draft}", _questionnaire_out_of_range),
     ("office", "/office/applications/{draft}/submit", None),
     ("office", "/applications/{submitted}", None),
+    ("office", "/account/", None),
 ]
 
 
