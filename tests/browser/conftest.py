@@ -5,6 +5,7 @@ Playwright cannot download its own browser here, so the launch points at
 thread on a free 127.0.0.1 port, with CSRF switched on as in production, on
 the same database as the `db` fixture: tests build data with `make` and commit.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,12 @@ def pytest_collection_modifyitems(items):
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """A demo user signs in and out, in Polish, then switches the site to English."""
+
 from __future__ import annotations
 
 import re
