@@ -52,7 +52,7 @@ def _sniff_zip(path: Path) -> str | None:
                 return "odt"
             if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
                 return "docx"
-    # RuntimeError covers encrypted entries and (as NotImplementedError) unknown compression.
+    # RuntimeError also covers encrypted entries and unsupported compression methods.
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
         return None
     return None
