@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import navigation
@@ -149,10 +150,16 @@ def auto_assign(edition_id: int):
     if not form.validate_on_submit():
         flash(_("The number of jurors per application must be between 1 and 20."), "error")
         return redirect(url_for(".assignments", edition_id=edition.id, stage=stage))
-    report = services.auto_assign(
-        edition, stage=stage, per_application=form.per_application.data, actor=current_user
-    )
-    db.session.commit()
+    try:
+        report = services.auto_assign(
+            edition, stage=stage, per_application=form.per_application.data, actor=current_user
+        )
+        db.session.commit()
+    except IntegrityError:
+        # Another organizer assigned the same juror to the same entry at this moment.
+        db.session.rollback()
+        flash(_("The assignments changed while they were being made. Run it again."), "error")
+        return redirect(url_for(".assignments", edition_id=edition.id, stage=stage))
     flash(_("%(count)s assignments have been added.", count=report.added), "success")
     if report.short:
         names = ", ".join(f"{a.office.name} ({n})" for a, n in report.short[:20])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -286,6 +287,17 @@ def save_answers(
     # version fails in the database too (StaleDataError).
     application.updated_at = utcnow()
     db.session.flush()
+    # Which questions changed, not the texts: the answers themselves stay in their table.
+    audit.record(
+        "application.draft_saved",
+        actor=actor,
+        obj=application,
+        edition_id=application.edition_id,
+        after={
+            "questions": sorted(q for q in values if q in questions),
+            "version": application.version,
+        },
+    )
 
 
 def missing_items(application: Application) -> list[str]:
@@ -463,8 +475,10 @@ def add_document(application: Application, file, *, actor, area: Area | None = N
     return document
 
 
-def delete_document(document: Document, *, actor) -> None:
-    """A draft's office may remove its documents; the file goes with the row."""
+def delete_document(document: Document, *, actor) -> Path:
+    """A draft's office may remove its documents. Returns the stored file,
+    which the caller removes once the deletion is committed, so a failed
+    commit never leaves a row without its file."""
     application = document.application
     _require_editable(application, actor)
     audit.record(
@@ -477,7 +491,7 @@ def delete_document(document: Document, *, actor) -> None:
     path = uploads.document_path(document.stored_name)
     application.documents.remove(document)
     db.session.flush()
-    path.unlink(missing_ok=True)
+    return path
 
 
 # --- organizer list ----------------------------------------------------------------

@@ -295,7 +295,12 @@ def upload_document(application_id: int):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("offices.edit_application", application_id=application.id))
-    db.session.commit()
+    stored_file = uploads.document_path(document.stored_name)
+    try:
+        db.session.commit()
+    except Exception:
+        stored_file.unlink(missing_ok=True)  # no row, no file
+        raise
     flash(_("The file %(name)s has been uploaded.", name=document.original_name), "success")
     return redirect(
         url_for("offices.edit_application", application_id=application.id) + "#documents"
@@ -310,8 +315,9 @@ def delete_document(document_id: int):
         abort(403)
     application_id = document.application_id
     name = document.original_name
-    services.delete_document(document, actor=current_user)
+    stored_file = services.delete_document(document, actor=current_user)
     db.session.commit()
+    stored_file.unlink(missing_ok=True)
     flash(_("The file %(name)s has been deleted.", name=name), "success")
     return redirect(
         url_for("offices.edit_application", application_id=application_id) + "#documents"

@@ -501,3 +501,27 @@ def test_assignments_page_offers_each_entry_only_free_jurors(client, make, login
     select = select[: select.index("</select>")]
     assert f'<option value="{free.id}">Free Juror</option>' in select
     assert "Already Assigned" not in select and "Has Conflict" not in select
+
+
+def test_auto_assign_race_gives_a_message_not_an_error(client, make, login_as, db, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.jury import services
+    from app.jury.models import Assignment
+
+    login_as("organizer")
+    edition = make.edition()
+    db.session.commit()
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("INSERT INTO assignment", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(services, "auto_assign", clash)
+    response = client.post(
+        f"/organizer/editions/{edition.id}/assignments/auto",
+        data={"stage": "1", "per_application": "3"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Przydziały zmieniły się w trakcie ich tworzenia" in response.get_data(as_text=True)
+    assert db.session.query(Assignment).count() == 0

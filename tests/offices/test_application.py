@@ -220,3 +220,17 @@ def test_submitted_application_cannot_be_edited(
     assert answers_of(db, application) == {}
     with pytest.raises(LaurelError):
         services.save_answers(application, {q.text.id: "x"}, actor=office_user, version=None)
+
+
+def test_saving_a_draft_is_audited_without_copying_the_answers(
+    client, draft, questionnaire, office_user, login_as, db
+):
+    from app.audit.models import AuditEvent
+
+    login_as(office_user)
+    q = questionnaire
+    assert save(client, draft, **{f"q_{q.text.id}": "Tajna treść"}).status_code == 302
+    event = db.session.query(AuditEvent).filter_by(action="application.draft_saved").one()
+    assert event.object_id == draft.id and event.actor_id == office_user.id
+    assert q.text.id in event.after["questions"]
+    assert "Tajna treść" not in str(event.after)

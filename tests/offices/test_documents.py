@@ -180,3 +180,41 @@ def test_another_office_cannot_upload_or_delete(client, draft, document, login_a
 def test_missing_document_is_404(client, login_as):
     login_as("organizer")
     assert client.get("/documents/999").status_code == 404
+
+
+def test_a_failed_commit_leaves_no_stored_file(
+    client, draft, office_user, login_as, upload, db, monkeypatch
+):
+    login_as(office_user)
+    before = set(stored_files())
+
+    def broken_commit():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    with pytest.raises(RuntimeError):
+        upload(draft, PDF, "a.pdf")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert set(stored_files()) == before
+    assert db.session.query(Document).count() == 0
+
+
+def test_a_failed_delete_keeps_the_file(
+    client, draft, office_user, login_as, upload, db, monkeypatch
+):
+    login_as(office_user)
+    upload(draft, PDF, "a.pdf")
+    document = db.session.query(Document).one()
+    name = document.stored_name
+
+    def broken_commit():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    with pytest.raises(RuntimeError):
+        client.post(f"/office/documents/{document.id}/delete")
+    monkeypatch.undo()
+    db.session.rollback()
+    assert name in stored_files()
+    assert db.session.query(Document).count() == 1
