@@ -237,6 +237,7 @@ def test_import_good_file_preview_then_confirm(client, login_as, db, upload_dir)
     assert stored.exists()
     html = client.get(preview_url).get_data(as_text=True)
     assert "Urząd Gminy 1" in html
+    assert "<td>Urząd gminy</td>" in html  # the type's name, not its stored value
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Office)) == 0
     response = client.post(preview_url, data={})
     assert response.status_code == 302

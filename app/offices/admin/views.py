@@ -14,6 +14,7 @@ from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
 from app.errors import LaurelError
 from app.extensions import db
+from app.labels import choices
 from app.offices.admin import services
 from app.offices.admin.forms import (
     AcceptInvitationForm,
@@ -236,6 +237,7 @@ def import_preview(token: str):
         result=result,
         filename=stored["filename"],
         preview=result.rows[:PREVIEW_ROWS],
+        type_labels=dict(choices(OfficeType)),
     )
 
 
