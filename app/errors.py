@@ -18,10 +18,6 @@ class LaurelError(Exception):
         self.message = message
 
 
-class PermissionDenied(LaurelError):
-    pass
-
-
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.is_json
 

@@ -95,12 +95,3 @@ class User(UserMixin, db.Model):
     @property
     def is_office_user(self) -> bool:
         return self.role is Role.office
-
-    def is_juror_in(self, edition) -> bool:
-        """True only for a juror who accepted the invitation to this edition."""
-        from app.jury.models import MembershipStatus
-
-        return self.is_juror and any(
-            m.edition_id == edition.id and m.status is MembershipStatus.accepted
-            for m in self.jury_memberships
-        )
