@@ -52,6 +52,38 @@ class ApplicationConflict(LaurelError):
 # --- registration ----------------------------------------------------------
 
 
+class DuplicateOffice(LaurelError):
+    """Another office already has this REGON or NIP; `field` names which."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def check_numbers_free(
+    *, regon: str | None, nip: str | None, exclude_id: int | None = None
+) -> None:
+    """REGON and NIP identify an office: no two offices may share either
+    (the database's unique keys say the same; this names the other office)."""
+    for column, value, name in ((Office.regon, regon, "regon"), (Office.nip, nip, "nip")):
+        if not value:
+            continue
+        query = sa.select(Office.name).where(column == value)
+        if exclude_id is not None:
+            query = query.where(Office.id != exclude_id)
+        other = db.session.scalar(query.limit(1))
+        if other is not None:
+            raise DuplicateOffice(
+                _(
+                    "%(number)s %(value)s is already registered for %(office)s.",
+                    number=name.upper(),
+                    value=value,
+                    office=other,
+                ),
+                name,
+            )
+
+
 def register_office(
     *,
     name: str,
@@ -70,13 +102,7 @@ def register_office(
     pending); REGON, NIP and the e-mail must not be registered already. Its
     first user is the contact person, with an e-mail still to confirm."""
     email = normalise_email(email)
-    taken = db.session.execute(
-        sa.select(Office.regon, Office.nip).where(sa.or_(Office.regon == regon, Office.nip == nip))
-    ).all()
-    if any(row.regon == regon for row in taken):
-        raise LaurelError(_("An office with this REGON is already registered."))
-    if any(row.nip == nip for row in taken):
-        raise LaurelError(_("An office with this NIP is already registered."))
+    check_numbers_free(regon=regon, nip=nip)
     if find_user(email):
         raise LaurelError(_("An account with the e-mail %(email)s already exists.", email=email))
     office = Office(

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.mail import send_mail
 from app.offices.admin.importing import ImportResult
 from app.offices.models import Office, OfficeStatus, OfficeType, Voivodeship
+from app.offices.services import check_numbers_free
 from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
@@ -38,34 +39,6 @@ OFFICE_FIELDS = [
 INVITE_PURPOSE = "office-invite"
 
 
-class DuplicateOffice(LaurelError):
-    """Another office already has this REGON or NIP; `field` names which."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
-
-def _check_unique(*, regon: str | None, nip: str | None, exclude_id: int | None = None) -> None:
-    for column, value, name in ((Office.regon, regon, "regon"), (Office.nip, nip, "nip")):
-        if not value:
-            continue
-        query = sa.select(Office.name).where(column == value)
-        if exclude_id is not None:
-            query = query.where(Office.id != exclude_id)
-        other = db.session.scalar(query.limit(1))
-        if other is not None:
-            raise DuplicateOffice(
-                _(
-                    "%(number)s %(value)s is already registered for %(office)s.",
-                    number=name.upper(),
-                    value=value,
-                    office=other,
-                ),
-                name,
-            )
-
-
 def _clean(data: dict) -> dict:
     values = {k: data.get(k) for k in OFFICE_FIELDS}
     for key in ("regon", "nip"):
@@ -82,7 +55,7 @@ def _clean(data: dict) -> dict:
 def register_office(*, actor, data: dict) -> Office:
     """An office entered by an organizer; approved at once. REGON and NIP stay unique."""
     values = _clean(data)
-    _check_unique(regon=values["regon"], nip=values["nip"])
+    check_numbers_free(regon=values["regon"], nip=values["nip"])
     office = Office(status=OfficeStatus.approved, **values)
     db.session.add(office)
     db.session.flush()
@@ -95,7 +68,7 @@ def register_office(*, actor, data: dict) -> Office:
 def update_office(office: Office, *, actor, data: dict) -> Office:
     """Change an office's registry data; REGON and NIP stay unique."""
     values = _clean(data)
-    _check_unique(regon=values["regon"], nip=values["nip"], exclude_id=office.id)
+    check_numbers_free(regon=values["regon"], nip=values["nip"], exclude_id=office.id)
     before = audit.snapshot(office, OFFICE_FIELDS)
     for key, value in values.items():
         setattr(office, key, value)

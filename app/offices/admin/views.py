@@ -25,6 +25,7 @@ from app.offices.admin.forms import (
 )
 from app.offices.admin.importing import ImportFileError, ImportResult, read_offices
 from app.offices.models import Office, OfficeStatus, OfficeType, Voivodeship
+from app.offices.services import DuplicateOffice
 
 bp = Blueprint("office_admin", __name__)
 navigation.add("office_admin.index", _l("Offices"), Role.organizer, order=30)
@@ -94,7 +95,7 @@ def create():
     if form.validate_on_submit():
         try:
             office = services.register_office(actor=current_user, data=_office_form_data(form))
-        except services.DuplicateOffice as exc:
+        except DuplicateOffice as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)
         else:
@@ -127,7 +128,7 @@ def edit(office_id: int):
     if form.validate_on_submit():
         try:
             services.update_office(office, actor=current_user, data=_office_form_data(form))
-        except services.DuplicateOffice as exc:
+        except DuplicateOffice as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)
         else:
