@@ -7,8 +7,7 @@ slug and by e-mail) and creates only what is missing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
+import io
 
 import sqlalchemy as sa
 
@@ -34,7 +33,7 @@ from app.offices.models import (
     OfficeType,
     Voivodeship,
 )
-from app.offices.uploads import documents_dir
+from app.offices.uploads import store_document
 from app.offices.validators import complete_nip, complete_regon
 from app.timeutil import from_local, utcnow
 
@@ -375,17 +374,17 @@ def _demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _demo_document(application: Application, area: Area) -> Document:
-    data = _demo_pdf(f"Karta uslug - {application.office.city}")
-    stored = f"demo-{secrets.token_hex(12)}.pdf"
-    (documents_dir() / stored).write_bytes(data)
+def _demo_document(area: Area) -> Document:
+    # Stored the way an office's upload is: sniffed, hashed, named by the server.
+    data = _demo_pdf("Karta uslug")
+    stored = store_document(io.BytesIO(data), "karta-uslug.pdf", max_bytes=len(data))
     return Document(
         area=area,
-        original_name="karta-uslug.pdf",
-        stored_name=stored,
-        content_type="application/pdf",
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
     )
 
 
@@ -509,7 +508,7 @@ def seed_demo() -> dict[str, int]:
             application = Application(edition=edition, office=office, category=category)
             application.answers = [_answer_for(q, office) for q in questions]
             if i in SUBMITTED:
-                application.documents.append(_demo_document(application, edition.areas[0]))
+                application.documents.append(_demo_document(edition.areas[0]))
                 application.status = ApplicationStatus.submitted
                 application.submitted_at = utcnow()
             db.session.add(application)
