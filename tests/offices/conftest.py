@@ -72,6 +72,29 @@ def office_user(make):
 
 
 @pytest.fixture
+def sign_in_as(make, login_as, office_user):
+    """Sign in as someone in a given relation to an application (or stay anonymous)."""
+
+    def sign_in(who: str, application) -> None:
+        if who == "owner":
+            login_as(office_user)
+        elif who == "organizer":
+            login_as("organizer")
+        elif who == "assigned_juror":
+            juror = make.juror(edition=application.edition)
+            make.assignment(application=application, juror=juror)
+            login_as(juror)
+        elif who in ("other_juror", "unassigned_juror"):
+            login_as(make.juror(edition=application.edition))
+        elif who == "other_office":
+            login_as("office")
+        else:
+            assert who == "anonymous", who
+
+    return sign_in
+
+
+@pytest.fixture
 def draft(make, questionnaire, office_user):
     return make.application(edition=questionnaire.edition, office=office_user.office)
 

@@ -150,20 +150,8 @@ def document(draft, office_user, db):
         ("anonymous", 302),
     ],
 )
-def test_download_permissions(client, make, login_as, document, office_user, who, status):
-    application = document.application
-    if who == "owner":
-        login_as(office_user)
-    elif who == "organizer":
-        login_as("organizer")
-    elif who == "assigned_juror":
-        juror = make.juror(edition=application.edition)
-        make.assignment(application=application, juror=juror)
-        login_as(juror)
-    elif who == "other_juror":
-        login_as(make.juror(edition=application.edition))
-    elif who == "other_office":
-        login_as("office")
+def test_download_permissions(client, sign_in_as, document, who, status):
+    sign_in_as(who, document.application)
     response = client.get(f"/documents/{document.id}")
     assert response.status_code == status
     if status == 302:

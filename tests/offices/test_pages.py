@@ -20,23 +20,10 @@ from app.offices.models import Answer, ApplicationStatus
         ("anonymous", 302),
     ],
 )
-def test_application_detail_permissions(
-    client, make, login_as, draft, questionnaire, office_user, db, who, status
-):
+def test_application_detail_permissions(client, sign_in_as, draft, questionnaire, db, who, status):
     draft.answers.append(Answer(question=questionnaire.text, text_value="Tajna odpowiedź"))
     db.session.commit()
-    if who == "owner":
-        login_as(office_user)
-    elif who == "organizer":
-        login_as("organizer")
-    elif who == "assigned_juror":
-        juror = make.juror(edition=draft.edition)
-        make.assignment(application=draft, juror=juror)
-        login_as(juror)
-    elif who == "unassigned_juror":
-        login_as(make.juror(edition=draft.edition))
-    elif who == "other_office":
-        login_as("office")
+    sign_in_as(who, draft)
     response = client.get(f"/applications/{draft.id}")
     assert response.status_code == status
     if status == 200:
