@@ -78,3 +78,12 @@ class Diploma(db.Model):
     revoke_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     award: Mapped[Award] = relationship(back_populates="diplomas")
+
+    def can_download(self, user) -> bool:
+        """Organizers always; the awarded office's users once results are public."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_organizer:
+            return True
+        application = self.award.application
+        return application.office.has_member(user) and application.edition.results_public

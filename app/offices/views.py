@@ -434,10 +434,7 @@ def _documents_by_area(application: Application) -> dict[int | None, list[Docume
 @login_required
 def download_diploma(diploma_id: int):
     diploma = db.get_or_404(Diploma, diploma_id)
-    application = diploma.award.application
-    if not (current_user.is_organizer or application.office.has_member(current_user)):
-        abort(403)
-    if not application.edition.results_public and not current_user.is_organizer:
+    if not diploma.can_download(current_user):
         abort(403)
     if diploma.revoked_at is not None or not diploma.stored_name:
         abort(404)
