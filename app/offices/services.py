@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Role, User
 from app.accounts.services import find_user, normalise_email
 from app.audit import services as audit
+from app.awards.models import Award, Diploma
 from app.editions.models import (
     Area,
     Category,
@@ -612,4 +613,32 @@ def feedback_scores(application: Application) -> list[AreaFeedback]:
             offices_scored=int(row.offices),
         )
         for row in rows
+    ]
+
+
+# --- results -----------------------------------------------------------------
+
+
+def awards_of(application: Application) -> list[Award]:
+    """The chapter's awards for an entry, with their diplomas (two queries)."""
+    return list(
+        db.session.scalars(
+            sa.select(Award)
+            .where(Award.application_id == application.id)
+            .options(selectinload(Award.diplomas))
+            .order_by(Award.kind, Award.id)
+        )
+    )
+
+
+def downloadable_diplomas(awards: list[Award]) -> list[Diploma]:
+    """Diplomas of these awards that can be handed out: not revoked, and their file exists."""
+    directory = uploads.diplomas_dir()
+    return [
+        diploma
+        for award in awards
+        for diploma in award.diplomas
+        if diploma.revoked_at is None
+        and diploma.stored_name
+        and (directory / diploma.stored_name).is_file()
     ]

@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import navigation
 from app.accounts.decorators import office_required, organizer_required
 from app.accounts.models import Role
-from app.awards.models import Award, Diploma
+from app.awards.models import Diploma
 from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db, limiter
@@ -367,29 +367,6 @@ def submit_application(application_id: int):
 # --- shared application pages ----------------------------------------------------------
 
 
-def _visible_diplomas(application: Application) -> list[Diploma]:
-    directory = uploads.diplomas_dir()
-    return [
-        diploma
-        for award in application_awards(application)
-        for diploma in award.diplomas
-        if diploma.revoked_at is None
-        and diploma.stored_name
-        and (directory / diploma.stored_name).is_file()
-    ]
-
-
-def application_awards(application: Application) -> list[Award]:
-    return list(
-        db.session.scalars(
-            sa.select(Award)
-            .where(Award.application_id == application.id)
-            .options(selectinload(Award.diplomas))
-            .order_by(Award.kind, Award.id)
-        )
-    )
-
-
 @bp.route("/applications/<int:application_id>")
 @login_required
 def application_detail(application_id: int):
@@ -400,8 +377,8 @@ def application_detail(application_id: int):
     answers = {a.question_id: a for a in application.answers}
     is_owner = application.office.has_member(current_user)
     sees_results = application.edition.results_public and (is_owner or current_user.is_organizer)
-    awards = application_awards(application) if sees_results else []
-    diplomas = _visible_diplomas(application) if sees_results else []
+    awards = services.awards_of(application) if sees_results else []
+    diplomas = services.downloadable_diplomas(awards)
     feedback = (
         services.feedback_scores(application)
         if sees_results and application.edition.feedback_published
