@@ -50,9 +50,18 @@ def units() -> dict[Path, list[Path]]:
         )
         sources.append(APP / "templates" / area)
         result[package / "translations"] = [s for s in sources if s.exists()]
-    # The organizers' office registry, worked on beside the office portal.
-    admin = APP / "offices" / "admin"
-    result[admin / "translations"] = [admin, APP / "templates" / "offices_admin"]
+    # Sub-packages with a catalogue of their own, worked on beside their area
+    # (offices/admin: the organizers' office registry; jury/visits: stage 2).
+    # Their templates live in templates/<area>_<sub-package>.
+    for area in AREAS:
+        package = APP / area
+        if not package.exists():
+            continue
+        for sub in sorted(p for p in package.iterdir() if (p / "translations").exists()):
+            if sub.name == "translations":
+                continue
+            templates = APP / "templates" / f"{area}_{sub.name}"
+            result[sub / "translations"] = [s for s in (sub, templates) if s.exists()]
     return result
 
 

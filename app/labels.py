@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role
 from app.awards.models import AwardKind
-from app.editions.models import EditionStatus, QuestionKind
-from app.jury.models import FindingEffect, MembershipStatus, SheetStatus, VisitChannel
+from app.editions.models import CommentRule, EditionStatus, QuestionKind
+from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
+from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
 from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
 
 LABELS: dict[enum.Enum, object] = {
@@ -57,6 +58,19 @@ LABELS: dict[enum.Enum, object] = {
     FindingEffect.positive: _l("Positive"),
     FindingEffect.neutral: _l("Neutral"),
     FindingEffect.negative: _l("Negative"),
+    CommentRule.always: _l("Always (strengths or areas for improvement)"),
+    CommentRule.extremes: _l("For a top or bottom score"),
+    CommentRule.never: _l("Never"),
+    IssueCheck.not_checked: _l("Not checked"),
+    IssueCheck.confirmed: _l("Confirmed"),
+    IssueCheck.not_confirmed: _l("Not confirmed"),
+    ChecklistItemKind.yes_no: _l("Yes/no"),
+    ChecklistItemKind.scale: _l("Scale"),
+    ChecklistItemKind.minutes: _l("Minutes"),
+    ChecklistItemKind.text: _l("Text"),
+    VisitStatus.planned: _l("Planned"),
+    VisitStatus.draft: _l("Draft"),
+    VisitStatus.submitted: _l("Submitted"),
     AwardKind.laureate: _l("Laureate"),
     AwardKind.distinction: _l("Distinction"),
     AwardKind.special: _l("Special award"),

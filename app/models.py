@@ -6,6 +6,7 @@ from app.awards.models import Award, AwardKind, Diploma  # noqa: F401
 from app.editions.models import (  # noqa: F401
     Area,
     Category,
+    CommentRule,
     Criterion,
     Edition,
     EditionStatus,
@@ -15,15 +16,24 @@ from app.editions.models import (  # noqa: F401
 from app.jury.models import (  # noqa: F401
     Assignment,
     ConflictOfInterest,
-    ExternalFinding,
-    FindingEffect,
+    IssueCheck,
     JuryMembership,
     MembershipStatus,
-    MysteryVisit,
     Score,
     ScoreSheet,
     SheetStatus,
+    SiteVisitIssue,
+)
+from app.jury.visits.models import (  # noqa: F401
+    ChecklistItem,
+    ChecklistItemKind,
+    ExternalFinding,
+    FindingEffect,
+    MysteryVisit,
+    VisitAnswer,
     VisitChannel,
+    VisitPhoto,
+    VisitStatus,
 )
 from app.offices.models import (  # noqa: F401
     Answer,

@@ -16,7 +16,26 @@ from app.editions.models import (
     Question,
     QuestionKind,
 )
-from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
+from app.jury.models import (
+    Assignment,
+    ConflictOfInterest,
+    JuryMembership,
+    MembershipStatus,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+    SiteVisitIssue,
+)
+from app.jury.visits.models import (
+    ChecklistItem,
+    ChecklistItemKind,
+    ExternalFinding,
+    FindingEffect,
+    MysteryVisit,
+    VisitAnswer,
+    VisitChannel,
+    VisitStatus,
+)
 from app.offices.models import (
     Application,
     ApplicationStatus,
@@ -165,4 +184,137 @@ class Factories:
     def conflict(self, *, edition, juror, office, reason="Były pracownik"):
         return self._add(
             ConflictOfInterest(edition_id=edition.id, juror=juror, office=office, reason=reason)
+        )
+
+    # scoring
+    def score(self, *, sheet, criterion, value=None, strengths="", improvements=""):
+        """A score with its criterion's scale copied, as the scoring service writes it."""
+        return self._add(
+            Score(
+                sheet_id=sheet.id,
+                criterion_id=criterion.id,
+                stage=criterion.stage,
+                max_score=criterion.max_score,
+                step=criterion.step,
+                value=value,
+                strengths=strengths,
+                improvements=improvements,
+            )
+        )
+
+    def sheet(
+        self,
+        *,
+        assignment=None,
+        application=None,
+        juror=None,
+        stage=1,
+        status=SheetStatus.submitted,
+        values=None,
+        fill=None,
+        **kw,
+    ):
+        """A score sheet. `values` maps criteria to values; `fill=v` scores every
+        criterion of the stage with v instead. Without an assignment one is made
+        from `application` and `juror`."""
+        if assignment is None:
+            assignment = self.assignment(application=application, juror=juror, stage=stage)
+        if status is not SheetStatus.draft:
+            kw.setdefault("submitted_at", utcnow())
+        sheet = self._add(
+            ScoreSheet(assignment_id=assignment.id, stage=assignment.stage, status=status, **kw)
+        )
+        if fill is not None:
+            edition = assignment.application.edition
+            values = {c: fill for c in edition.criteria_for_stage(assignment.stage)}
+        for criterion, value in (values or {}).items():
+            self.score(sheet=sheet, criterion=criterion, value=value)
+        self.db.session.refresh(sheet)
+        self.db.session.refresh(assignment)
+        return sheet
+
+    def site_visit_issue(self, *, sheet, text="Deklarowany czas oczekiwania: 15 minut", **kw):
+        return self._add(
+            SiteVisitIssue(
+                sheet_id=sheet.id,
+                application_id=sheet.assignment.application_id,
+                text=text,
+                **kw,
+            )
+        )
+
+    # stage 2
+    def checklist_item(
+        self,
+        *,
+        edition,
+        channel=VisitChannel.in_person,
+        kind=ChecklistItemKind.yes_no,
+        prompt=None,
+        **kw,
+    ):
+        if kind is ChecklistItemKind.scale:
+            kw.setdefault("scale_max", 5)
+        return self._add(
+            ChecklistItem(
+                edition_id=edition.id,
+                channel=channel,
+                kind=kind,
+                prompt=prompt or f"Pytanie kontrolne {next(_seq)}?",
+                **kw,
+            )
+        )
+
+    def visit(
+        self,
+        *,
+        application,
+        visitor=None,
+        visitor_name="",
+        channel=VisitChannel.in_person,
+        status=VisitStatus.submitted,
+        answers=None,
+        **kw,
+    ):
+        """A mystery-shopper visit; `answers` maps checklist items to values
+        (bool, int or str, by the item's kind)."""
+        if status is VisitStatus.submitted:
+            kw.setdefault("visited_at", utcnow() - dt.timedelta(days=1))
+            kw.setdefault("submitted_at", utcnow())
+        if visitor is None and not visitor_name:
+            visitor_name = "Anna Kontrolna"
+        visit = self._add(
+            MysteryVisit(
+                application_id=application.id,
+                visitor_id=visitor.id if visitor is not None else None,
+                visitor_name=visitor_name,
+                channel=channel,
+                status=status,
+                **kw,
+            )
+        )
+        for item, value in (answers or {}).items():
+            answer = VisitAnswer(visit_id=visit.id, item_id=item.id)
+            if item.kind is ChecklistItemKind.yes_no:
+                answer.bool_value = value
+            elif item.kind is ChecklistItemKind.text:
+                answer.text_value = value
+            else:
+                answer.number_value = value
+            self._add(answer)
+        self.db.session.refresh(visit)
+        return visit
+
+    def finding(self, *, application, author=None, criterion=None, **kw):
+        kw.setdefault("source", "Biuletyn Informacji Publicznej")
+        kw.setdefault("found_on", dt.date(2026, 5, 4))
+        kw.setdefault("finding", "Brak aktualnej karty usług na stronie BIP.")
+        kw.setdefault("effect", FindingEffect.negative)
+        return self._add(
+            ExternalFinding(
+                application_id=application.id,
+                author_id=author.id if author is not None else None,
+                criterion_id=criterion.id if criterion is not None else None,
+                **kw,
+            )
         )

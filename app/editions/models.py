@@ -72,6 +72,9 @@ class Edition(db.Model):
     gala_place: Mapped[str] = mapped_column(sa.String(200), default="")
     jurors_per_application: Mapped[int] = mapped_column(default=3)
     feedback_published: Mapped[bool] = mapped_column(default=False)
+    # Anchoring control: may a juror see the other jurors' scores for an entry
+    # (only after submitting their own sheet for it)? Off by default.
+    peer_scores_visible: Mapped[bool] = mapped_column(default=False)
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )
@@ -166,15 +169,26 @@ class Area(db.Model):
     )
 
 
+class CommentRule(enum.Enum):
+    """When a juror must write strengths and areas for improvement for a criterion."""
+
+    always = "always"  # both, whatever the score
+    extremes = "extremes"  # strengths for a top score, areas for improvement for a bottom one
+    never = "never"
+
+
 class Criterion(db.Model):
-    """A scored item of one stage, with its maximum score and weight."""
+    """A scored item of one stage, with its maximum score, step and weight."""
 
     __tablename__ = "criterion"
     __table_args__ = (
         sa.CheckConstraint("stage IN (1, 2)", name="stage"),
         sa.CheckConstraint("max_score > 0 AND max_score <= 1000", name="max_score"),
         sa.CheckConstraint("weight > 0", name="weight"),
+        sa.CheckConstraint("step IN (0.5, 1)", name="step"),
         sa.UniqueConstraint("area_id", "stage", "name"),
+        # The target of the score's composite foreign key (see jury.models.Score).
+        sa.UniqueConstraint("id", "stage", "max_score", "step", name="uq_criterion_scale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,9 +198,31 @@ class Criterion(db.Model):
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
     max_score: Mapped[int] = mapped_column(default=10)
     weight: Mapped[float] = mapped_column(sa.Numeric(6, 2, asdecimal=False), default=1.0)
+    # Scores go in whole points (1) or half points (0.5).
+    step: Mapped[float] = mapped_column(sa.Numeric(2, 1, asdecimal=False), default=1.0)
+    comment_rule: Mapped[CommentRule] = mapped_column(default=CommentRule.extremes)
     position: Mapped[int] = mapped_column(default=0)
 
     area: Mapped[Area] = relationship(back_populates="criteria")
+
+    # A score in the lowest or highest fifth of the range counts as extreme.
+    EXTREME_SHARE = 0.2
+
+    def comment_needed(self, value: float | None) -> str | None:
+        """Which comment a value needs: "either" (strengths or areas for
+        improvement, rule "always"), "strengths" (a top score), "improvements"
+        (a bottom score), or None."""
+        if self.comment_rule is CommentRule.never:
+            return None
+        if self.comment_rule is CommentRule.always:
+            return "either"
+        if value is None:
+            return None
+        if value >= self.max_score * (1 - self.EXTREME_SHARE):
+            return "strengths"
+        if value <= self.max_score * self.EXTREME_SHARE:
+            return "improvements"
+        return None
 
 
 class QuestionKind(enum.Enum):

@@ -59,3 +59,90 @@ def test_migration_test_database_choice_follows_environment():
     # Guard against the PostgreSQL run silently testing SQLite.
     if os.environ.get("LAUREL_TEST_DATABASE_URL", "").startswith("postgresql"):
         assert TEST_DB_URL.startswith("postgresql")
+
+
+def test_scoring_migration_keeps_existing_scores(empty_database_url, tmp_path):
+    """0002 copies each score's scale from its criterion and its comment into
+    the strengths; the database then refuses a value above the maximum."""
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    with app.app_context():
+        upgrade(revision="bc685d1d201d")
+        with db.engine.begin() as conn:
+            run = conn.execute
+            run(
+                sa.text(
+                    "INSERT INTO edition (id, name, slug, year, description, organizer_name, status,"
+                    " gala_place, jurors_per_application, feedback_published, created_at)"
+                    " VALUES (1, 'E', 'e', 2026, '', '', 'stage1', '', 3, false, '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO category (id, edition_id, name, description, allowed_office_types, position) VALUES (1, 1, 'K', '', '[]', 0)"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO area (id, edition_id, name, description, position) VALUES (1, 1, 'A', '', 0)"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO criterion (id, area_id, stage, name, guidance, max_score, weight, position) VALUES (7, 1, 1, 'C', '', 20, 1, 0)"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO office (id, name, office_type, voivodeship, city, address, postal_code,"
+                    " contact_name, contact_email, phone, status, rejection_reason, created_at)"
+                    " VALUES (1, 'U', 'municipal', 'mazowieckie', 'X', '', '', '', '', '', 'approved', '', '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO application (id, edition_id, category_id, office_id, status, submitted_at,"
+                    " reopen_reason, created_at, updated_at, version)"
+                    " VALUES (1, 1, 1, 1, 'submitted', '2026-01-02', '', '2026-01-01', '2026-01-01', 1)"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO \"user\" (id, email, full_name, role, is_active_account, created_at) VALUES (1, 'j@x.pl', 'J', 'juror', true, '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO assignment (id, application_id, juror_id, stage, created_at) VALUES (1, 1, 1, 1, '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO score_sheet (id, assignment_id, status, general_comment, updated_at, version) VALUES (1, 1, 'submitted', '', '2026-01-03', 1)"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO score (id, sheet_id, criterion_id, value, comment) VALUES (1, 1, 7, 15, 'Dobra karta usług')"
+                )
+            )
+        upgrade()
+        with db.engine.begin() as conn:
+            row = conn.execute(
+                sa.text("SELECT stage, max_score, step, value, strengths FROM score WHERE id = 1")
+            ).one()
+            assert (row.stage, row.max_score, float(row.step), float(row.value), row.strengths) == (
+                1,
+                20,
+                1.0,
+                15.0,
+                "Dobra karta usług",
+            )
+            sheet = conn.execute(sa.text("SELECT stage, submitted_at FROM score_sheet")).one()
+            assert sheet.stage == 1 and sheet.submitted_at is not None
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE score SET value = 21 WHERE id = 1"))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE score SET value = 14.5 WHERE id = 1"))
+        db.engine.dispose()

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.jury.models import Score, ScoreSheet, SheetStatus
+from app.jury.models import SheetStatus
 from app.offices.models import ApplicationStatus
-from app.timeutil import utcnow
 
 
 @pytest.fixture
@@ -14,25 +13,13 @@ def organizer(login_as):
 
 
 @pytest.fixture
-def make_sheet(db):
+def make_sheet(make):
     """make_sheet(assignment, status=SheetStatus.submitted, scores=True)."""
 
-    def make(assignment, status=SheetStatus.submitted, scores=False):
-        sheet = ScoreSheet(
-            assignment=assignment,
-            status=status,
-            submitted_at=utcnow() if status is not SheetStatus.draft else None,
-        )
-        db.session.add(sheet)
-        db.session.flush()
-        if scores:
-            edition = assignment.application.edition
-            for criterion in edition.criteria_for_stage(assignment.stage):
-                db.session.add(Score(sheet=sheet, criterion=criterion, value=1))
-            db.session.flush()
-        return sheet
+    def build(assignment, status=SheetStatus.submitted, scores=False):
+        return make.sheet(assignment=assignment, status=status, fill=1 if scores else None)
 
-    return make
+    return build
 
 
 @pytest.fixture

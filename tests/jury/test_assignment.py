@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.jury import services
-from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatus
+from app.jury.models import Assignment, MembershipStatus, SheetStatus
 from app.offices.models import ApplicationStatus
 from tests.jury.conftest import add_conflict
 
@@ -119,12 +119,12 @@ def test_manual_assignment_rules(db, make, setup):
 def test_remove_refused_when_sheet_submitted(db, make, setup):
     edition, organizer, jurors, applications = setup
     assignment = make.assignment(application=applications[0], juror=jurors[0])
-    db.session.add(ScoreSheet(assignment=assignment, status=SheetStatus.submitted))
+    make.sheet(assignment=assignment, status=SheetStatus.submitted)
     db.session.flush()
     with pytest.raises(LaurelError):
         services.remove_assignment(assignment, actor=organizer)
     draft = make.assignment(application=applications[1], juror=jurors[0])
-    db.session.add(ScoreSheet(assignment=draft, status=SheetStatus.draft))
+    make.sheet(assignment=draft, status=SheetStatus.draft)
     db.session.flush()
     services.remove_assignment(draft, actor=organizer)
     assert db.session.get(Assignment, draft.id) is None
@@ -135,12 +135,8 @@ def test_progress_and_coverage(db, make, setup):
     a1 = make.assignment(application=applications[0], juror=jurors[0])
     a2 = make.assignment(application=applications[1], juror=jurors[0])
     make.assignment(application=applications[2], juror=jurors[0])
-    db.session.add_all(
-        [
-            ScoreSheet(assignment=a1, status=SheetStatus.submitted),
-            ScoreSheet(assignment=a2, status=SheetStatus.draft),
-        ]
-    )
+    make.sheet(assignment=a1, status=SheetStatus.submitted)
+    make.sheet(assignment=a2, status=SheetStatus.draft)
     db.session.flush()
     progress = {p.juror.id: p for p in services.juror_progress(edition, 1)}
     p = progress[jurors[0].id]

@@ -354,7 +354,7 @@ def test_conflict_refused_when_sheet_submitted(client, make, login_as, db, outbo
     application = make.application(edition=edition, status=ApplicationStatus.submitted)
     juror = make.juror(edition=edition)
     assignment = make.assignment(application=application, juror=juror)
-    db.session.add(ScoreSheet(assignment=assignment, status=SheetStatus.submitted))
+    make.sheet(assignment=assignment, status=SheetStatus.submitted)
     login_as(juror)
     url = f"/jury/editions/{edition.id}/conflicts?office_id={application.office_id}"
     response = client.post(url, data={"office_id": application.office_id, "reason": "Powód"})
@@ -469,7 +469,7 @@ def test_manual_assign_and_remove(client, make, login_as, db):
         == 404
     )
     # remove refused with a submitted sheet, allowed without
-    db.session.add(ScoreSheet(assignment=rows[0], status=SheetStatus.submitted))
+    make.sheet(assignment=rows[0], status=SheetStatus.submitted)
     db.session.commit()
     client.post(f"/organizer/assignments/{rows[0].id}/remove")
     assert db.session.get(Assignment, rows[0].id) is not None

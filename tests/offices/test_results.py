@@ -6,24 +6,17 @@ import pytest
 
 from app.awards.models import Award, AwardKind, Diploma
 from app.editions.models import EditionStatus
-from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
+from app.jury.models import SheetStatus
 from app.offices import services, uploads
 from app.offices.models import ApplicationStatus
 from app.timeutil import utcnow
+from tests.factories import Factories
 
 
 def sheet(db, application, juror, stage, status, values):
-    assignment = Assignment(application=application, juror=juror, stage=stage)
-    db.session.add(assignment)
-    s = ScoreSheet(
-        assignment=assignment,
-        status=status,
-        submitted_at=utcnow() if status is not SheetStatus.draft else None,
+    return Factories(db).sheet(
+        application=application, juror=juror, stage=stage, status=status, values=values
     )
-    s.scores = [Score(criterion=c, value=v) for c, v in values.items()]
-    db.session.add(s)
-    db.session.flush()
-    return s
 
 
 @pytest.fixture

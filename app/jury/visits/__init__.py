@@ -1,0 +1,1 @@
+"""Stage 2: the mystery-shopper checklist, visits and outside findings."""
