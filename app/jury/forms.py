@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,6 +24,9 @@ from wtforms.validators import (
 )
 
 from app.accounts.forms import MIN_PASSWORD, strip
+from app.jury.sheets import ScoreInput, SheetInput
+
+_FIELD = re.compile(r"^(value|strengths|improvements|issue|check)-(\d{1,9})$")
 
 
 class InviteJurorForm(FlaskForm):
@@ -84,3 +89,78 @@ class AutoAssignForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=20)],
     )
     submit = SubmitField(_l("Assign automatically"))
+
+
+class SheetForm(FlaskForm):
+    """A score sheet. The per-criterion fields (value-<id>, strengths-<id>,
+    improvements-<id>) and the site-visit issues (issue-<n>; in stage 2
+    check-<issue id>, note-<issue id>) are built by the template from the
+    stage's criteria and read by `to_input`; the scoring service validates
+    them, so the rules live in one place."""
+
+    version = HiddenField()
+    general_comment = TextAreaField(_l("General comment (optional)"))
+    save = SubmitField(_l("Save draft"))
+    submit_sheet = SubmitField(_l("Submit the sheet"))
+
+    def __init__(self, *args, sheet=None, **kwargs):
+        if sheet is not None:
+            kwargs.setdefault("version", sheet.version)
+            kwargs.setdefault("general_comment", sheet.general_comment)
+        else:
+            kwargs.setdefault("version", 0)
+        super().__init__(*args, **kwargs)
+
+    def to_input(self, formdata) -> SheetInput:
+        try:
+            version = int(self.version.data or 0)
+        except (TypeError, ValueError):
+            version = -1  # a forged field: treated as a stale form
+        data = SheetInput(version=version, general_comment=self.general_comment.data or "")
+        for key in formdata:
+            match = _FIELD.match(key)
+            if not match:
+                continue
+            kind, number = match.group(1), int(match.group(2))
+            if kind in ("value", "strengths", "improvements"):
+                typed = data.scores.setdefault(number, ScoreInput())
+                setattr(typed, kind, formdata.get(key, ""))
+            elif kind == "issue":
+                data.issues.append(formdata.get(key, ""))
+            elif kind == "check":
+                data.issue_checks[number] = (
+                    formdata.get(key, ""),
+                    formdata.get(f"note-{number}", ""),
+                )
+        return data
+
+
+def stored_fields(sheet) -> dict[str, str]:
+    """A saved sheet as the form's field values, for showing it again."""
+    from app.jury.sheets import format_number
+
+    fields: dict[str, str] = {}
+    if sheet is None:
+        return fields
+    for score in sheet.scores:
+        fields[f"value-{score.criterion_id}"] = format_number(score.value)
+        fields[f"strengths-{score.criterion_id}"] = score.strengths
+        fields[f"improvements-{score.criterion_id}"] = score.improvements
+    for n, issue in enumerate(sheet.site_visit_issues):
+        fields[f"issue-{n}"] = issue.text
+    return fields
+
+
+class ReopenSheetForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for reopening (the juror receives it by e-mail)"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Reopen the sheet"))
+
+
+class ReminderForm(FlaskForm):
+    stage = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2)])
+    juror_id = IntegerField(validators=[Optional()])
+    submit = SubmitField(_l("Remind late jurors"))

@@ -122,11 +122,7 @@ class Assignment(db.Model):
 
     def juror_may_work(self) -> bool:
         """The juror accepted the invitation, confirmed the conflict declaration
-        and declared no conflict with this office. One query, remembered on the
-        object for the rest of the request."""
-        cached = self.__dict__.get("_may_work")
-        if cached is not None:
-            return cached
+        and declared no conflict with this office (one query)."""
         conflicted = (
             sa.select(ConflictOfInterest.id)
             .where(
@@ -144,14 +140,12 @@ class Assignment(db.Model):
                 JuryMembership.user_id == self.juror_id,
             )
         ).first()
-        result = bool(
+        return bool(
             row is not None
             and row[0] is MembershipStatus.accepted
             and row[1] is not None
             and not row[2]
         )
-        self.__dict__["_may_work"] = result
-        return result
 
     def can_view(self, user) -> bool:
         """Organizers; the assigned juror once past the conflict declaration."""

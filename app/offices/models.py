@@ -230,5 +230,12 @@ class Document(db.Model):
     application: Mapped[Application] = relationship(back_populates="documents")
     area: Mapped[Area | None] = relationship()
 
+    # Kinds a browser shows by itself; anything else is only downloaded.
+    INLINE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
     def can_download(self, user) -> bool:
         return self.application.can_view(user)
+
+    @property
+    def viewable_inline(self) -> bool:
+        return self.content_type in self.INLINE_TYPES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from app.awards.models import Award, Diploma
 from app.editions.models import (
     Area,
     Category,
-    Criterion,
     Edition,
     EditionStatus,
     Question,
@@ -27,7 +25,6 @@ from app.editions.models import (
 )
 from app.errors import LaurelError
 from app.extensions import db
-from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.mail import send_mail
 from app.offices import uploads
 from app.offices.models import (
@@ -524,6 +521,14 @@ def delete_document(document: Document, *, actor) -> Path:
 # --- organizer list ----------------------------------------------------------------
 
 
+def documents_by_area(application: Application) -> dict[int | None, list[Document]]:
+    """An application's documents grouped by area id (None: general)."""
+    grouped: dict[int | None, list[Document]] = {}
+    for document in application.documents:
+        grouped.setdefault(document.area_id, []).append(document)
+    return grouped
+
+
 def edition_applications_query(edition: Edition, *, status=None, category_id=None) -> sa.Select:
     query = (
         sa.select(Application)
@@ -537,83 +542,6 @@ def edition_applications_query(edition: Edition, *, status=None, category_id=Non
     if category_id:
         query = query.where(Application.category_id == category_id)
     return query
-
-
-# --- feedback ---------------------------------------------------------------------
-
-
-@dataclass
-class AreaFeedback:
-    area_id: int
-    area_name: str
-    stage: int
-    own: float | None
-    category_average: float | None
-    offices_scored: int
-
-
-def feedback_scores(application: Application) -> list[AreaFeedback]:
-    """Per area and stage: this application's result as a percentage of the
-    attainable points, and the category's average.
-
-    An application's result in an area and stage is
-    100 x sum(score x weight) / sum(maximum score x weight) over every score of
-    the jurors' submitted or locked sheets for that application (draft sheets
-    do not count). Dividing by the maxima makes criteria scored out of 10 and
-    out of 20 comparable. The category average is the plain mean of those
-    results over the category's applications that have any such score, so
-    every office counts once however many jurors scored it. One grouped query."""
-    weighted = (
-        100.0
-        * sa.func.sum(Score.value * Criterion.weight)
-        / sa.func.sum(Criterion.max_score * Criterion.weight)
-    )
-    per_application = (
-        sa.select(
-            Application.id.label("application_id"),
-            Criterion.area_id.label("area_id"),
-            Criterion.stage.label("stage"),
-            weighted.label("mean"),
-        )
-        .join(Assignment, Assignment.application_id == Application.id)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(
-            Application.edition_id == application.edition_id,
-            Application.category_id == application.category_id,
-            ScoreSheet.status.in_([SheetStatus.submitted, SheetStatus.locked]),
-        )
-        .group_by(Application.id, Criterion.area_id, Criterion.stage)
-        .subquery()
-    )
-    own = sa.func.max(
-        sa.case((per_application.c.application_id == application.id, per_application.c.mean))
-    )
-    rows = db.session.execute(
-        sa.select(
-            Area.id,
-            Area.name,
-            per_application.c.stage,
-            own.label("own"),
-            sa.func.avg(per_application.c.mean).label("average"),
-            sa.func.count(per_application.c.application_id).label("offices"),
-        )
-        .join(per_application, per_application.c.area_id == Area.id)
-        .group_by(Area.id, Area.name, Area.position, per_application.c.stage)
-        .order_by(per_application.c.stage, Area.position, Area.id)
-    ).all()
-    return [
-        AreaFeedback(
-            area_id=row[0],
-            area_name=row[1],
-            stage=int(row[2]),
-            own=round(float(row.own), 2) if row.own is not None else None,
-            category_average=round(float(row.average), 2) if row.average is not None else None,
-            offices_scored=int(row.offices),
-        )
-        for row in rows
-    ]
 
 
 # --- results -----------------------------------------------------------------

@@ -30,6 +30,7 @@ from app.awards.models import Diploma
 from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db, limiter
+from app.jury import feedback as jury_feedback
 from app.labels import choices
 from app.offices import services, uploads
 from app.offices.forms import (
@@ -342,6 +343,39 @@ def download_document(document_id: int):
     )
 
 
+# An uploaded file shown in the browser is still the applicant's content: it
+# must not run script or reach anything. Chromium's PDF viewer refuses to open
+# inside a CSP sandbox, so PDFs get the same lock-down without `sandbox`
+# (the viewer itself runs no document JavaScript); images get the sandbox too.
+INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
+
+
+@bp.route("/documents/<int:document_id>/view")
+@login_required
+def view_document(document_id: int):
+    """Show a PDF or an image in the browser; other kinds are downloaded."""
+    document = db.get_or_404(Document, document_id)
+    if not document.can_download(current_user):
+        abort(403)
+    if not document.viewable_inline:
+        return redirect(url_for("offices.download_document", document_id=document.id))
+    path = uploads.document_path(document.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=False,
+        download_name=document.original_name,
+        max_age=0,
+    )
+    csp = INLINE_CSP if document.content_type == "application/pdf" else INLINE_CSP + "; sandbox"
+    response.headers["Content-Security-Policy"] = csp
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
 @bp.route("/office/applications/<int:application_id>/submit", methods=["GET", "POST"])
 @office_required
 def submit_application(application_id: int):
@@ -380,7 +414,7 @@ def application_detail(application_id: int):
     awards = services.awards_of(application) if sees_results else []
     diplomas = services.downloadable_diplomas(awards)
     feedback = (
-        services.feedback_scores(application)
+        jury_feedback.feedback_scores(application)
         if sees_results and application.edition.feedback_published
         else []
     )
@@ -389,7 +423,7 @@ def application_detail(application_id: int):
         application=application,
         areas=areas,
         answers=answers,
-        documents_by_area=_documents_by_area(application),
+        documents_by_area=services.documents_by_area(application),
         is_owner=is_owner,
         can_edit=application.can_edit(current_user),
         sees_results=sees_results,
@@ -398,13 +432,6 @@ def application_detail(application_id: int):
         feedback=feedback,
         reopen_form=ReopenForm() if current_user.is_organizer else None,
     )
-
-
-def _documents_by_area(application: Application) -> dict[int | None, list[Document]]:
-    grouped: dict[int | None, list[Document]] = {}
-    for document in application.documents:
-        grouped.setdefault(document.area_id, []).append(document)
-    return grouped
 
 
 @bp.route("/diplomas/<int:diploma_id>")

@@ -6,8 +6,9 @@ import pytest
 
 from app.awards.models import Award, AwardKind, Diploma
 from app.editions.models import EditionStatus
+from app.jury import feedback
 from app.jury.models import SheetStatus
-from app.offices import services, uploads
+from app.offices import uploads
 from app.offices.models import ApplicationStatus
 from app.timeutil import utcnow
 from tests.factories import Factories
@@ -51,7 +52,7 @@ def test_feedback_scores_by_hand(scored):
     own, peer = scored
     rows = [
         (r.area_name, r.stage, r.own, r.category_average, r.offices_scored)
-        for r in services.feedback_scores(own)
+        for r in feedback.feedback_scores(own)
     ]
     # Every criterion here is scored out of 10, so the maximum is 10 x weight.
     # A/1 own: (8*1 + 4*3 + 6*1 + 8*3) / (10*(1+3+1+3)) = 50/80 = 62.5 %
@@ -63,7 +64,7 @@ def test_feedback_scores_by_hand(scored):
         ("B", 1, 60.0, 40.0, 2),
         ("A", 2, 70.0, 70.0, 1),
     ]
-    peer_rows = {(r.area_name, r.stage): r.own for r in services.feedback_scores(peer)}
+    peer_rows = {(r.area_name, r.stage): r.own for r in feedback.feedback_scores(peer)}
     assert peer_rows == {("A", 1): 92.5, ("B", 1): 20.0, ("A", 2): None}
 
 
@@ -76,13 +77,13 @@ def test_feedback_puts_criteria_with_different_maxima_on_one_scale(make, db):
     juror = make.juror(edition=edition)
     sheet(db, application, juror, 1, SheetStatus.submitted, {out_of_10: 10, out_of_20: 10})
     # Full marks on one, half on the other: (10 + 10) / (10 + 20) = 66.67 %
-    [row] = services.feedback_scores(application)
+    [row] = feedback.feedback_scores(application)
     assert row.own == 66.67
 
 
 def test_feedback_scores_empty_without_scores(make):
     application = make.application()
-    assert services.feedback_scores(application) == []
+    assert feedback.feedback_scores(application) == []
 
 
 @pytest.fixture

@@ -1,0 +1,272 @@
+"""The scoring rules: reading typed values, saving drafts all or nothing,
+submitting, reopening, and who may do what."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.editions.models import CommentRule, EditionStatus
+from app.errors import LaurelError
+from app.jury import sheets
+from app.jury.models import Score, ScoreSheet, SheetStatus
+from app.jury.sheets import ScoreInput, SheetInput, SheetProblems, parse_value
+
+
+def typed(*pairs, version=0, **kw):
+    return SheetInput(
+        version=version, scores={c.id: ScoreInput(*values) for c, *values in pairs}, **kw
+    )
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("7", 7.0), (" 7 ", 7.0), ("7,5", 7.5), ("7.5", 7.5), ("0", 0.0), ("20", 20.0), ("", None)],
+)
+def test_parse_value_accepts(request_ctx, scoring, raw, expected):
+    assert parse_value(raw, scoring.c20) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["nan", "NaN", "inf", "-1", "21", "1e3", "7.3", "abc", "7\x005", "9" * 400, "½", "0x10", "--1"],
+)
+def test_parse_value_refuses(request_ctx, scoring, raw):
+    with pytest.raises(ValueError):
+        parse_value(raw, scoring.c20)
+
+
+def test_whole_points_only_for_step_one(request_ctx, scoring):
+    with pytest.raises(ValueError, match="whole"):
+        parse_value("7,5", scoring.c10)
+
+
+def test_comment_rules(scoring):
+    c10 = scoring.c10
+    assert c10.comment_needed(10) == "strengths"
+    assert c10.comment_needed(8) == "strengths"
+    assert c10.comment_needed(5) is None
+    assert c10.comment_needed(2) == "improvements"
+    assert c10.comment_needed(None) is None
+    assert scoring.c20.comment_needed(10) == "either"
+    c10.comment_rule = CommentRule.never
+    assert c10.comment_needed(0) is None
+
+
+def test_save_draft_then_submit(request_ctx, db, scoring):
+    juror, assignment = scoring.juror, scoring.assignment
+    sheet = sheets.save_sheet(
+        assignment,
+        actor=juror,
+        data=typed((scoring.c10, "6", "", ""), general_comment="Ogólnie dobrze"),
+    )
+    assert sheet.status is SheetStatus.draft and sheet.version == 1
+    assert sheet.last_saved_by_id == juror.id
+    with pytest.raises(SheetProblems) as problems:
+        sheets.submit_sheet(sheet, actor=juror)
+    assert set(problems.value.errors) == {f"value-{scoring.c20.id}"}
+    sheet = sheets.save_sheet(
+        assignment,
+        actor=juror,
+        data=typed((scoring.c10, "6"), (scoring.c20, "12,5", "Krótkie kolejki", ""), version=1),
+    )
+    sheets.submit_sheet(sheet, actor=juror)
+    assert sheet.status is SheetStatus.submitted and sheet.submitted_at is not None
+    values = {s.criterion_id: s.value for s in sheet.scores}
+    assert values == {scoring.c10.id: 6.0, scoring.c20.id: 12.5}
+    assert not assignment.can_score(juror)
+    with pytest.raises(LaurelError):
+        sheets.save_sheet(assignment, actor=juror, data=typed((scoring.c10, "7"), version=2))
+
+
+def test_required_comments_block_submission(request_ctx, db, scoring):
+    sheet = sheets.save_sheet(
+        scoring.assignment,
+        actor=scoring.juror,
+        data=typed((scoring.c10, "9"), (scoring.c20, "1")),
+    )
+    with pytest.raises(SheetProblems) as problems:
+        sheets.submit_sheet(sheet, actor=scoring.juror)
+    assert set(problems.value.errors) == {
+        f"strengths-{scoring.c10.id}",  # a top score needs strengths
+        f"strengths-{scoring.c20.id}",  # "always": strengths or improvements
+    }
+    assert sheet.status is SheetStatus.draft
+
+
+def test_invalid_value_saves_nothing(request_ctx, db, scoring):
+    sheets.save_sheet(
+        scoring.assignment, actor=scoring.juror, data=typed((scoring.c10, "5", "Mocne", ""))
+    )
+    db.session.commit()
+    with pytest.raises(SheetProblems) as problems:
+        sheets.save_sheet(
+            scoring.assignment,
+            actor=scoring.juror,
+            data=typed((scoring.c10, "6", "Zmienione", ""), (scoring.c20, "nan"), version=1),
+        )
+    assert list(problems.value.errors) == [f"value-{scoring.c20.id}"]
+    db.session.rollback()
+    score = db.session.scalars(sa.select(Score)).one()
+    assert (score.value, score.strengths) == (5.0, "Mocne")
+
+
+def test_wrong_stage_criterion_refused(request_ctx, db, scoring):
+    with pytest.raises(SheetProblems) as problems:
+        sheets.save_sheet(scoring.assignment, actor=scoring.juror, data=typed((scoring.c2, "5")))
+    assert "form" in problems.value.errors
+
+
+def test_other_editions_criterion_refused(request_ctx, db, make, scoring):
+    other = make.edition(status=EditionStatus.stage1)
+    foreign = other.criteria_for_stage(1)[0]
+    with pytest.raises(SheetProblems):
+        sheets.save_sheet(scoring.assignment, actor=scoring.juror, data=typed((foreign, "5")))
+
+
+def test_stale_version_is_a_conflict(request_ctx, db, scoring):
+    sheets.save_sheet(scoring.assignment, actor=scoring.juror, data=typed((scoring.c10, "5")))
+    with pytest.raises(sheets.SheetConflict) as conflict:
+        sheets.save_sheet(
+            scoring.assignment, actor=scoring.juror, data=typed((scoring.c10, "6"), version=0)
+        )
+    assert conflict.value.sheet.scores[0].value == 5.0
+
+
+def test_database_refuses_out_of_range_and_wrong_stage(db, make, scoring):
+    sheet = make.sheet(assignment=scoring.assignment, status=SheetStatus.draft)
+    bad = [
+        dict(criterion=scoring.c10, value=11),
+        dict(criterion=scoring.c10, value=-1),
+        dict(criterion=scoring.c20, value=7.3),
+    ]
+    for case in bad:
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.session.begin_nested():
+                make.score(sheet=sheet, **case)
+    # A stage-2 criterion on a stage-1 sheet: the composite keys disagree.
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(
+            Score(
+                sheet_id=sheet.id,
+                criterion_id=scoring.c2.id,
+                stage=1,
+                max_score=scoring.c2.max_score,
+                step=1,
+                value=3,
+            )
+        )
+        db.session.flush()
+    # A copy of the scale that lies about the criterion's maximum.
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(
+            Score(
+                sheet_id=sheet.id,
+                criterion_id=scoring.c10.id,
+                stage=1,
+                max_score=100,
+                step=1,
+                value=50,
+            )
+        )
+        db.session.flush()
+
+
+def test_site_visit_issues_become_the_briefing_once_submitted(request_ctx, db, scoring):
+    sheet = sheets.save_sheet(
+        scoring.assignment,
+        actor=scoring.juror,
+        data=typed(
+            (scoring.c10, "5"),
+            (scoring.c20, "10", "Kolejki", ""),
+            issues=["Czas oczekiwania 15 minut", "", "Czas oczekiwania 15 minut", "Tłumacz PJM"],
+        ),
+    )
+    assert [i.text for i in sheet.site_visit_issues] == ["Czas oczekiwania 15 minut", "Tłumacz PJM"]
+    assert sheets.briefing(scoring.application.id) == []
+    sheets.submit_sheet(sheet, actor=scoring.juror)
+    assert [i.text for i in sheets.briefing(scoring.application.id)] == [
+        "Czas oczekiwania 15 minut",
+        "Tłumacz PJM",
+    ]
+
+
+def test_permissions(request_ctx, db, make, scoring):
+    assignment, juror = scoring.assignment, scoring.juror
+    organizer = make.organizer()
+    stranger = make.juror(edition=scoring.edition)
+    office_user = make.office_user(office=scoring.application.office)
+    assert assignment.can_view(juror) and assignment.can_score(juror)
+    assert assignment.can_view(organizer) and assignment.can_score(organizer)  # paper sheets
+    for user in (stranger, office_user):
+        assert not assignment.can_view(user) and not assignment.can_score(user)
+    # The declaration gate.
+    juror.jury_memberships[0].conflicts_confirmed_at = None
+    db.session.flush()
+    db.session.expire(assignment)
+    assert not assignment.can_view(juror)
+
+
+def test_conflicted_juror_may_not_score(request_ctx, db, make, scoring):
+    from tests.jury.conftest import add_conflict
+
+    add_conflict(
+        db, edition=scoring.edition, juror=scoring.juror, office=scoring.application.office
+    )
+    db.session.expire(scoring.assignment)
+    assert not scoring.assignment.can_view(scoring.juror)
+    assert not scoring.assignment.can_score(scoring.juror)
+
+
+def test_closed_stage_refuses_writes(request_ctx, db, scoring):
+    scoring.edition.status = EditionStatus.stage2
+    db.session.flush()
+    assert scoring.assignment.can_view(scoring.juror)
+    assert not scoring.assignment.can_score(scoring.juror)
+    with pytest.raises(LaurelError):
+        sheets.save_sheet(scoring.assignment, actor=scoring.juror, data=typed((scoring.c10, "5")))
+
+
+def test_reopen_tells_the_juror(request_ctx, db, make, outbox, scoring):
+    organizer = make.organizer()
+    sheet = make.sheet(assignment=scoring.assignment, fill=5)
+    assert not sheet.can_reopen(scoring.juror)
+    with pytest.raises(LaurelError):
+        sheets.reopen_sheet(sheet, actor=organizer, reason="  ")
+    sheets.reopen_sheet(sheet, actor=organizer, reason="Brak uzasadnienia")
+    assert sheet.status is SheetStatus.draft and sheet.reopen_reason == "Brak uzasadnienia"
+    assert outbox[-1].to == scoring.juror.email and "Brak uzasadnienia" in outbox[-1].body
+    with pytest.raises(LaurelError):  # only a submitted sheet
+        sheets.reopen_sheet(sheet, actor=organizer, reason="Znowu")
+
+
+def test_organizer_typing_a_paper_sheet_is_recorded(request_ctx, db, make, scoring):
+    from app.audit.models import AuditEvent
+
+    organizer = make.organizer()
+    sheet = sheets.save_sheet(
+        scoring.assignment,
+        actor=organizer,
+        data=typed((scoring.c10, "5"), (scoring.c20, "10", "x", "")),
+    )
+    sheets.submit_sheet(sheet, actor=organizer)
+    assert sheet.typed_by_organizer and sheet.last_saved_by_id == organizer.id
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action.in_(["sheet.saved", "sheet.submitted"]))
+    ).all()
+    assert {e.actor_id for e in events} == {organizer.id}
+    assert all(e.after["typed_by_organizer"] for e in events)
+
+
+def test_peer_scores_hidden_until_allowed_and_own_sheet_submitted(db, make, scoring):
+    other = make.juror(edition=scoring.edition)
+    make.sheet(application=scoring.application, juror=other, fill=5)
+    assignment, juror = scoring.assignment, scoring.juror
+    assert not assignment.can_see_peer_scores(juror)
+    scoring.edition.peer_scores_visible = True
+    assert not assignment.can_see_peer_scores(juror)  # own sheet not submitted yet
+    make.sheet(assignment=assignment, fill=6)
+    assert assignment.can_see_peer_scores(juror)
+    scoring.edition.peer_scores_visible = False
+    assert not assignment.can_see_peer_scores(juror)
+    assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 2
