@@ -11,6 +11,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,7 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.editions.models import QuestionKind
+from app.editions.models import CommentRule, QuestionKind
 from app.labels import choices
 from app.offices.models import OfficeType
 
@@ -84,6 +85,13 @@ class EditionForm(FlaskForm):
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
     organizer_name = StringField(
         _l("Organizer"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    peer_scores_visible = BooleanField(
+        _l("Jurors may see the other jurors' scores of an entry after submitting their own"),
+        default=False,
+        description=_l(
+            "Off by default: jurors who see colleagues' numbers tend to anchor on them."
+        ),
     )
     jurors_per_application = IntegerField(
         _l("Jurors per application"),
@@ -198,6 +206,23 @@ class CriterionForm(FlaskForm):
         ],
     )
     weight = DecimalField(_l("Weight"), default=1, places=2, validators=[InputRequired()])
+    step = SelectField(
+        _l("Scores go in"),
+        coerce=float,
+        default=1.0,
+        choices=[SelectChoice(1.0, _l("whole points")), SelectChoice(0.5, _l("half points"))],
+    )
+    comment_rule = SelectField(
+        _l("Strengths and areas for improvement are required"),
+        choices=[SelectChoice(value, text) for value, text in choices(CommentRule)],
+        # The field holds the member; the options carry its value.
+        coerce=lambda v: v if isinstance(v, CommentRule) else CommentRule(v),
+        default=CommentRule.extremes,
+        description=_l(
+            "For a top or bottom score: strengths for a score in the top fifth of the range, "
+            "areas for improvement for one in the bottom fifth."
+        ),
+    )
     position = IntegerField(
         _l("Order"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10000)]
     )

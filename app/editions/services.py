@@ -40,6 +40,7 @@ EDITION_FIELDS = [
     "description",
     "organizer_name",
     "jurors_per_application",
+    "peer_scores_visible",
     "applications_open_at",
     "applications_close_at",
     "stage1_start",
@@ -53,7 +54,17 @@ EDITION_FIELDS = [
 ]
 CATEGORY_FIELDS = ["name", "description", "allowed_office_types", "position"]
 AREA_FIELDS = ["name", "description", "position"]
-CRITERION_FIELDS = ["area_id", "stage", "name", "guidance", "max_score", "weight", "position"]
+CRITERION_FIELDS = [
+    "area_id",
+    "stage",
+    "name",
+    "guidance",
+    "max_score",
+    "weight",
+    "step",
+    "comment_rule",
+    "position",
+]
 QUESTION_FIELDS = [
     "area_id",
     "kind",
@@ -196,6 +207,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
         description=source.description,
         organizer_name=source.organizer_name,
         jurors_per_application=source.jurors_per_application,
+        peer_scores_visible=source.peer_scores_visible,
         status=EditionStatus.draft,
         copied_from_id=source.id,
     )
@@ -609,6 +621,8 @@ def _criterion_data(data: dict[str, Any]) -> dict[str, Any]:
         raise LaurelError(_("The weight must be greater than zero."))
     if data.get("stage") is not None and data["stage"] not in (1, 2):
         raise LaurelError(_("The stage must be 1 or 2."))
+    if data.get("step") is not None and data["step"] not in (0.5, 1):
+        raise LaurelError(_("Scores go in whole or half points."))
     return data
 
 

@@ -453,6 +453,8 @@ def _criterion_data(form: CriterionForm) -> dict:
         "guidance": form.guidance.data or "",
         "max_score": form.max_score.data,
         "weight": float(form.weight.data),
+        "step": form.step.data,
+        "comment_rule": form.comment_rule.data,
         "position": form.position.data,
     }
 

@@ -7,7 +7,15 @@ import datetime as dt
 import pytest
 
 from app.audit.models import AuditEvent
-from app.editions.models import Area, Category, Criterion, Edition, EditionStatus, Question
+from app.editions.models import (
+    Area,
+    Category,
+    CommentRule,
+    Criterion,
+    Edition,
+    EditionStatus,
+    Question,
+)
 from app.jury.models import SheetStatus
 from app.offices.models import ApplicationStatus
 
@@ -533,15 +541,26 @@ def test_criterion_create_and_edit(client, organizer, edition, db):
     assert response.status_code == 302
     criterion = db.session.query(Criterion).filter_by(name="Standard obsługi").one()
     assert (criterion.max_score, criterion.weight) == (20, 1.5)
+    assert (criterion.step, criterion.comment_rule) == (1.0, CommentRule.extremes)  # defaults
     assert client.get(f"{PREFIX}/{edition.id}/criteria/{criterion.id}/edit").status_code == 200
     response = client.post(
         f"{PREFIX}/{edition.id}/criteria/{criterion.id}/edit",
-        data=criterion_form(area, max_score="30", stage="2"),
+        data=criterion_form(area, max_score="30", stage="2", step="0.5", comment_rule="always"),
     )
     assert response.status_code == 302
     db.session.expire_all()
     criterion = db.session.get(Criterion, criterion.id)
     assert (criterion.max_score, criterion.stage) == (30, 2)
+    assert (criterion.step, criterion.comment_rule) == (0.5, CommentRule.always)
+    page = client.get(f"{PREFIX}/{edition.id}/criteria/{criterion.id}/edit").text
+    assert '<option selected value="always">' in page
+    assert (
+        client.post(
+            f"{PREFIX}/{edition.id}/criteria/{criterion.id}/edit",
+            data=criterion_form(area, step="0.3"),
+        ).status_code
+        == 200
+    )  # not a choice: the form comes back with an error
 
 
 @pytest.mark.parametrize(

@@ -141,9 +141,8 @@ def test_database_refuses_out_of_range_and_wrong_stage(db, make, scoring):
         dict(criterion=scoring.c20, value=7.3),
     ]
     for case in bad:
-        with pytest.raises(sa.exc.IntegrityError):
-            with db.session.begin_nested():
-                make.score(sheet=sheet, **case)
+        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+            make.score(sheet=sheet, **case)
     # A stage-2 criterion on a stage-1 sheet: the composite keys disagree.
     with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
         db.session.add(
