@@ -251,31 +251,34 @@ def save_sheet(assignment: Assignment, *, actor, data: SheetInput) -> ScoreSheet
             _("Nothing was saved: correct the marked fields and save again."), errors
         )
 
-    before = _score_snapshot(assignment.sheet)
-    sheet = assignment.sheet
-    if sheet is None:
-        sheet = ScoreSheet(assignment=assignment, stage=assignment.stage)
-        db.session.add(sheet)
-    sheet.general_comment = general
-    sheet.last_saved_by_id = actor.id
-    existing = {s.criterion_id: s for s in sheet.scores}
-    for criterion_id, (value, strengths, improvements) in parsed.items():
-        criterion = criteria[criterion_id]
-        score = existing.get(criterion_id)
-        if score is None:
-            score = Score(
-                criterion_id=criterion.id,
-                stage=criterion.stage,
-                max_score=criterion.max_score,
-                step=criterion.step,
-            )
-            sheet.scores.append(score)
-        score.value, score.strengths, score.improvements = value, strengths, improvements
-    if assignment.stage == 1:
-        _replace_issues(sheet, assignment, issues)
-    # The sheet row is updated on every save, so its version always moves:
-    # a concurrent save of the same version fails in the database (StaleDataError).
-    sheet.updated_at = utcnow()
+    # No autoflush while the sheet is being changed: the one flush below is the
+    # moment a concurrent save is detected, and it must be caught there.
+    with db.session.no_autoflush:
+        before = _score_snapshot(assignment.sheet)
+        sheet = assignment.sheet
+        if sheet is None:
+            sheet = ScoreSheet(assignment=assignment, stage=assignment.stage)
+            db.session.add(sheet)
+        sheet.general_comment = general
+        sheet.last_saved_by_id = actor.id
+        existing = {s.criterion_id: s for s in sheet.scores}
+        for criterion_id, (value, strengths, improvements) in parsed.items():
+            criterion = criteria[criterion_id]
+            score = existing.get(criterion_id)
+            if score is None:
+                score = Score(
+                    criterion_id=criterion.id,
+                    stage=criterion.stage,
+                    max_score=criterion.max_score,
+                    step=criterion.step,
+                )
+                sheet.scores.append(score)
+            score.value, score.strengths, score.improvements = value, strengths, improvements
+        if assignment.stage == 1:
+            _replace_issues(sheet, assignment, issues)
+        # The sheet row is updated on every save, so its version always moves:
+        # a concurrent save of the same version fails in the database (StaleDataError).
+        sheet.updated_at = utcnow()
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
