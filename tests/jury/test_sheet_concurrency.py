@@ -58,7 +58,7 @@ def test_second_connection_gets_the_conflict(app, db, make, scoring):
     for t in threads:
         t.join(20)
     assert results["first"] == "saved"
-    assert isinstance(results["second"], str) and "Someone else saved" in results["second"]
+    assert isinstance(results["second"], str) and "Ktoś inny zapisał" in results["second"]
     db.session.expire_all()
     sheet = db.session.scalars(sa.select(ScoreSheet)).one()
     assert [s.value for s in sheet.scores] == [4.0]

@@ -37,7 +37,7 @@ def test_parse_value_refuses(request_ctx, scoring, raw):
 
 
 def test_whole_points_only_for_step_one(request_ctx, scoring):
-    with pytest.raises(ValueError, match="whole"):
+    with pytest.raises(ValueError, match="całkowitą"):
         parse_value("7,5", scoring.c10)
 
 
