@@ -5,7 +5,16 @@ stage's sheets with reopening and reminders."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,6 +30,7 @@ from app.jury.forms import ReminderForm, ReopenSheetForm, SheetForm, stored_fiel
 from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
 from app.offices import services as offices
 from app.offices.models import Application
+from app.timeutil import format_local, utcnow
 
 bp = Blueprint("sheets", __name__)
 
@@ -156,6 +166,11 @@ def _render_entry(
     )
 
 
+def _wants_json() -> bool:
+    """The autosave script asks for JSON; a plain form post gets a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def entry(assignment_id: int):
@@ -173,21 +188,28 @@ def entry(assignment_id: int):
     if request.method == "GET":
         return _render_entry(assignment, form)
     if not assignment.can_score(current_user):
+        if _wants_json():
+            return jsonify(saved=False, message=_("This score sheet cannot be changed now.")), 409
         flash(_("This score sheet cannot be changed now."), "error")
         return redirect(url_for(".entry", assignment_id=assignment.id))
     if not form.validate_on_submit():
         abort(400)
     data = form.to_input(request.form)
+    autosave = _wants_json()
     try:
         sheet = sheets.save_sheet(assignment, actor=current_user, data=data)
         db.session.commit()
-    except sheets.SheetConflict:
+    except sheets.SheetConflict as exc:
         db.session.rollback()
+        if autosave:
+            return jsonify(saved=False, conflict=True, message=exc.message), 409
         assignment = _load_assignment(assignment_id)
         form.version.data = assignment.sheet.version if assignment.sheet else 0
         return _render_entry(assignment, form, typed=request.form, conflict=True, status=409)
     except sheets.SheetProblems as exc:
         db.session.rollback()
+        if autosave:
+            return jsonify(saved=False, message=exc.message, errors=exc.errors), 422
         flash(exc.message, "error")
         return _render_entry(
             _load_assignment(assignment_id),
@@ -195,6 +217,14 @@ def entry(assignment_id: int):
             typed=request.form,
             errors=exc.errors,
             status=422,
+        )
+    if autosave:
+        return jsonify(
+            saved=True,
+            version=sheet.version,
+            message=_(
+                "Draft saved automatically at %(time)s.", time=format_local(utcnow(), "%H:%M")
+            ),
         )
     if form.submit_sheet.data:
         try:

@@ -203,3 +203,26 @@ def test_closed_stage_is_read_only(client, db, auth, scoring):
     assert 'name="save"' not in client.get(url).text
     client.post(url, data=sheet_form(scoring, **{f"value-{scoring.c10.id}": "6"}))
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 0
+
+
+def test_autosave_answers_in_json(client, db, auth, scoring):
+    auth.login(scoring.juror)
+    url = f"/assignments/{scoring.assignment.id}"
+    headers = {"Accept": "application/json"}
+    response = client.post(
+        url, data=sheet_form(scoring, **{f"value-{scoring.c10.id}": "5"}), headers=headers
+    )
+    assert response.status_code == 200 and response.json["saved"] is True
+    assert response.json["version"] == 1
+    stale = client.post(
+        url, data=sheet_form(scoring, **{f"value-{scoring.c10.id}": "6"}), headers=headers
+    )
+    assert stale.status_code == 409 and stale.json["conflict"] is True
+    bad = client.post(
+        url,
+        data=sheet_form(scoring, version=1, **{f"value-{scoring.c10.id}": "x"}),
+        headers=headers,
+    )
+    assert bad.status_code == 422 and f"value-{scoring.c10.id}" in bad.json["errors"]
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(ScoreSheet)).one().scores[0].value == 5.0
