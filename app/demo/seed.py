@@ -117,8 +117,38 @@ def _answer_for(question: Question, office: Office) -> Answer:
     )
 
 
+def add_structure(edition: Edition) -> None:
+    """The categories, areas, criteria and questions every demo edition shares."""
+    for pos, (name, desc, types) in enumerate(CATEGORIES):
+        edition.categories.append(
+            Category(
+                name=name,
+                description=desc,
+                position=pos,
+                allowed_office_types=[t.value for t in types],
+            )
+        )
+    for pos, (area_name, criteria, questions) in enumerate(AREAS):
+        area = Area(name=area_name, position=pos)
+        for cpos, (stage, cname, max_score, weight, guidance) in enumerate(criteria):
+            area.criteria.append(
+                Criterion(
+                    stage=stage,
+                    name=cname,
+                    max_score=max_score,
+                    weight=weight,
+                    guidance=guidance,
+                    position=cpos,
+                )
+            )
+        for qpos, (kind, prompt, extra) in enumerate(questions):
+            area.questions.append(Question(kind=kind, prompt=prompt, position=qpos, **extra))
+        edition.areas.append(area)
+
+
 def seed_demo() -> dict[str, int]:
-    """Create the demo edition, its people and entries; return what was created."""
+    """Create the demo editions, their people and entries; return what was created
+    (all zeros when everything is there already)."""
     created = {"users": 0, "offices": 0, "editions": 0, "applications": 0}
     organizer, new = _user(*ORGANIZER, Role.organizer)
     created["users"] += new
@@ -179,31 +209,7 @@ def seed_demo() -> dict[str, int]:
             gala_date=dt.date(year + 1, 6, 20),
             gala_place="Zamek Królewski w Warszawie",
         )
-        for pos, (name, desc, types) in enumerate(CATEGORIES):
-            edition.categories.append(
-                Category(
-                    name=name,
-                    description=desc,
-                    position=pos,
-                    allowed_office_types=[t.value for t in types],
-                )
-            )
-        for pos, (area_name, criteria, questions) in enumerate(AREAS):
-            area = Area(name=area_name, position=pos)
-            for cpos, (stage, cname, max_score, weight, guidance) in enumerate(criteria):
-                area.criteria.append(
-                    Criterion(
-                        stage=stage,
-                        name=cname,
-                        max_score=max_score,
-                        weight=weight,
-                        guidance=guidance,
-                        position=cpos,
-                    )
-                )
-            for qpos, (kind, prompt, extra) in enumerate(questions):
-                area.questions.append(Question(kind=kind, prompt=prompt, position=qpos, **extra))
-            edition.areas.append(area)
+        add_structure(edition)
         db.session.add(edition)
         db.session.flush()
         created["editions"] += 1
@@ -230,4 +236,9 @@ def seed_demo() -> dict[str, int]:
             db.session.add(application)
             created["applications"] += 1
     db.session.flush()
+    # Imported here: the pilot builds on this module's helpers.
+    from app.demo.pilot import seed_pilot
+
+    for key, count in seed_pilot(organizer, jurors, offices).items():
+        created[key] = created.get(key, 0) + count
     return created
