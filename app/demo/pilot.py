@@ -79,13 +79,13 @@ def _sheet_input(criteria, quality, juror, office, *, only=None, issues=()) -> S
     )
 
 
-def _backdate(assignment: Assignment, when: dt.datetime) -> None:
-    assignment.created_at = when
+def _backdate(assignment: Assignment, *, assigned: dt.datetime, when: dt.datetime) -> None:
+    # The services stamp "now"; stage 1 of the pilot happened weeks ago.
+    assignment.created_at = assigned
     sheet = assignment.sheet
-    if sheet is not None:
-        sheet.updated_at = when
-        if sheet.submitted_at is not None:
-            sheet.submitted_at = when
+    sheet.updated_at = sheet.submitted_at = when
+    for issue in sheet.site_visit_issues:
+        issue.created_at = when
 
 
 def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> dict[str, int]:
@@ -177,7 +177,11 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
             data = _sheet_input(criteria1, quality, j, i, issues=issues.get((i, j), ()))
             sheet = save_sheet(assignment, actor=juror, data=data)
             submit_sheet(sheet, actor=juror)
-            _backdate(assignment, _at(today - days(60 - 2 * n - j), 9 + 3 * j))
+            _backdate(
+                assignment,
+                assigned=_at(edition.stage1_start, 9),
+                when=_at(today - days(60 - 2 * n - j), 9 + 3 * j),
+            )
             created["assignments"] += 1
             created["score_sheets"] += 1
     db.session.flush()
