@@ -30,7 +30,7 @@ def register(app) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Load the demo edition (Przyjazny Urząd); running it again adds nothing twice."""
+        """Load the demo editions (Przyjazny Urząd); running it again adds nothing twice."""
         from app.demo import DEMO_PASSWORD, JURORS, OFFICE_ACCOUNTS, ORGANIZER, seed_demo
 
         created = seed_demo()
@@ -45,4 +45,8 @@ def register(app) -> None:
             click.echo(f"  juror:     {email}")
         for i in OFFICE_ACCOUNTS:
             click.echo(f"  office:    urzad{i + 1}@laurel.example")
+        click.echo(
+            "Editions: the first is open for applications; the pilot edition is in stage 2 "
+            "(juror1 has a submitted sheet, a late draft and one not started)."
+        )
         click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")

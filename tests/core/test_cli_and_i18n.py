@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.accounts.models import Role, User
 from app.audit import services as audit
 from app.audit.models import AuditEvent
-from app.demo import DEMO_PASSWORD, ORGANIZER
+from app.demo import DEMO_PASSWORD, EDITION_SLUG, ORGANIZER
 from app.editions.models import Criterion, Edition
 from app.jury.models import JuryMembership
 from app.offices.models import Application, ApplicationStatus, Office
@@ -34,8 +34,9 @@ def test_seed_demo_is_idempotent(app, db):
 def test_seed_demo_is_realistic(app, db):
     app.test_cli_runner().invoke(args=["seed-demo"])
     counts = _counts(db)
-    assert counts["Office"] == 12 and counts["JuryMembership"] == 3
-    edition = db.session.scalar(sa.select(Edition))
+    assert counts["Office"] == 12
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == EDITION_SLUG))
+    assert len(db.session.scalars(sa.select(JuryMembership).filter_by(edition=edition)).all()) == 3
     assert [c.name for c in edition.categories][0] == "Urzędy marszałkowskie"
     assert len(edition.areas) == 5
     assert {c.stage for c in edition.criteria_for_stage(1) + edition.criteria_for_stage(2)} == {
