@@ -320,9 +320,8 @@ def submit_sheet(sheet: ScoreSheet, *, actor) -> None:
     if errors:
         raise SheetProblems(
             _(
-                "The sheet was saved as a draft but not submitted: %(n)s fields still "
-                "need your attention.",
-                n=len(errors),
+                "The sheet was saved as a draft but not submitted yet: complete the fields "
+                "listed below."
             ),
             errors,
         )

@@ -1,0 +1,105 @@
+"""A juror's work: the conflict declaration first, then an entry read beside its
+score sheet (a PDF viewed in the browser), a refused submission that loses
+nothing, and a submitted sheet."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from app.editions.models import CommentRule, EditionStatus
+from app.jury.models import ScoreSheet, SheetStatus
+from app.offices import uploads
+from app.offices.models import ApplicationStatus, Document
+from tests.factories import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _sign_in(page, url, email):
+    page.goto(url + "/account/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+
+
+def test_juror_declares_reads_and_scores(live_server, page, db, make):
+    edition = make.edition(status=EditionStatus.stage1, areas=0, name="Przyjazny Urząd 2026")
+    area = make.area(edition=edition, name="Standardy obsługi klienta")
+    make.criterion(area=area, stage=1, name="Karta usług", max_score=10, position=1)
+    make.criterion(
+        area=area,
+        stage=1,
+        name="Czas oczekiwania",
+        max_score=20,
+        step=0.5,
+        comment_rule=CommentRule.always,
+        position=2,
+    )
+    office = make.office(name="Urząd Gminy Zielonka")
+    application = make.application(
+        edition=edition, office=office, status=ApplicationStatus.submitted
+    )
+    stored = "jury-flow-karta.pdf"
+    path = uploads.document_path(stored)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(PDF)
+    db.session.add(
+        Document(
+            application=application,
+            original_name="karta-uslug.pdf",
+            stored_name=stored,
+            content_type="application/pdf",
+            size_bytes=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+        )
+    )
+    juror = make.juror(edition=edition, email="jurorka@example.org", full_name="Ewa Jurorka")
+    assignment = make.assignment(application=application, juror=juror)
+    db.session.commit()
+
+    _sign_in(page, live_server.url, "jurorka@example.org")
+    # Before the declaration, the entries page sends the juror to it.
+    page.goto(live_server.url + f"/jury/editions/{edition.id}/entries")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Konflikt")
+    page.get_by_role("button", name="Nie mam innych konfliktów interesów").click()
+    page.get_by_role("link", name="Moje zgłoszenia").click()
+    expect(page.get_by_role("cell", name="Urząd Gminy Zielonka Miasto")).to_be_visible()
+    page.get_by_role("link", name="Oceń: Urząd Gminy Zielonka").click()
+    expect(page.get_by_role("heading", name="Karta ocen")).to_be_visible()
+
+    # The evidence opens in the browser, not as a download.
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Zobacz w przeglądarce: karta-uslug.pdf").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert viewer.url.endswith(f"/documents/{application.documents[0].id}/view")
+    response = viewer.request.get(viewer.url)
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+    assert "sandbox" in response.headers["content-security-policy"]
+    viewer.close()
+
+    # A required comment is missing: the sheet is kept as a draft, nothing typed is lost.
+    page.get_by_label("Ocena").first.fill("6")
+    page.get_by_label("Ocena").nth(1).fill("12,5")
+    page.get_by_label("Kwestia 1").fill("Deklarowany czas oczekiwania: 15 minut")
+    page.get_by_role("button", name="Wyślij kartę").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Czas oczekiwania: mocne strony")
+    expect(page.get_by_label("Ocena").nth(1)).to_have_value("12,5")
+    expect(page.get_by_label("Kwestia 1")).to_have_value("Deklarowany czas oczekiwania: 15 minut")
+    summary.get_by_role("link").first.click()
+    page.keyboard.type("Krótkie kolejki dzięki systemowi biletowemu")
+    page.get_by_role("button", name="Wyślij kartę").click()
+    expect(page.get_by_text("Karta ocen została wysłana.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Złożony")).to_be_visible()
+
+    db.session.expire_all()
+    sheet = db.session.scalars(sa.select(ScoreSheet)).one()
+    assert sheet.assignment_id == assignment.id and sheet.status is SheetStatus.submitted
+    assert sorted(s.value for s in sheet.scores) == [6.0, 12.5]
+    path.unlink()
