@@ -28,6 +28,7 @@ from app.editions.models import (
 )
 from app.errors import LaurelError
 from app.extensions import db
+from app.jury import oversight
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
@@ -820,29 +821,10 @@ def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
         else:
             progress.submitted += n
 
-    ended = [
-        stage
-        for stage, end in ((1, edition.stage1_end), (2, edition.stage2_end))
-        if end is not None and end < today
+    overdue = [
+        OverdueJuror(j.juror_id, j.name, j.email, j.stage, j.count)
+        for j in oversight.late_jurors(edition, today=today)
     ]
-    overdue: list[OverdueJuror] = []
-    if ended:
-        rows = db.session.execute(
-            sa.select(
-                User.id, User.full_name, User.email, Assignment.stage, sa.func.count(Assignment.id)
-            )
-            .join(Application, Assignment.application_id == Application.id)
-            .join(User, Assignment.juror_id == User.id)
-            .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-            .where(
-                Application.edition_id == edition.id,
-                Assignment.stage.in_(ended),
-                sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
-            )
-            .group_by(User.id, User.full_name, User.email, Assignment.stage)
-            .order_by(Assignment.stage, sa.func.count(Assignment.id).desc(), User.full_name)
-        ).all()
-        overdue = [OverdueJuror(*row) for row in rows]
     return Dashboard(
         statuses=list(ApplicationStatus),
         by_category=by_category,

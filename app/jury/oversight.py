@@ -119,26 +119,35 @@ class LateJuror:
     juror_id: int
     name: str
     email: str
+    stage: int
     count: int  # assignments past due without a submitted sheet
     oldest_due: dt.date
 
 
-def _late_condition(edition: Edition, stage: int, today: dt.date):
-    due = sa.func.coalesce(Assignment.due_date, _stage_end(edition, stage))
-    return sa.and_(
-        due.is_not(None),
-        due < today,
-        sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
+def _due(edition: Edition):
+    """An assignment's due date: its own, else the end of its stage."""
+    return sa.func.coalesce(
+        Assignment.due_date,
+        sa.case(
+            (Assignment.stage == 1, sa.literal(edition.stage1_end, sa.Date)),
+            else_=sa.literal(edition.stage2_end, sa.Date),
+        ),
     )
 
 
-def late_jurors(edition: Edition, stage: int, *, today: dt.date) -> list[LateJuror]:
-    """Jurors with sheets past their due date (the assignment's, else the
-    stage's end) that are not submitted, most late first (one query)."""
-    due = sa.func.coalesce(Assignment.due_date, _stage_end(edition, stage))
-    rows = db.session.execute(
+def late_jurors(edition: Edition, stage: int | None = None, *, today: dt.date) -> list[LateJuror]:
+    """Jurors with sheets past their due date that are not submitted, per
+    stage (both when `stage` is None), by stage, most late sheets first. The
+    one rule for "late": this page, the reminders and the dashboard use it (one query)."""
+    due = _due(edition)
+    query = (
         sa.select(
-            User.id, User.full_name, User.email, sa.func.count(Assignment.id), sa.func.min(due)
+            User.id,
+            User.full_name,
+            User.email,
+            Assignment.stage,
+            sa.func.count(Assignment.id),
+            sa.func.min(due),
         )
         .select_from(Assignment)
         .join(Application, Application.id == Assignment.application_id)
@@ -146,13 +155,16 @@ def late_jurors(edition: Edition, stage: int, *, today: dt.date) -> list[LateJur
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(
             Application.edition_id == edition.id,
-            Assignment.stage == stage,
-            _late_condition(edition, stage, today),
+            due.is_not(None),
+            due < today,
+            sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
         )
-        .group_by(User.id, User.full_name, User.email)
-        .order_by(sa.func.count(Assignment.id).desc(), User.full_name)
-    ).all()
-    return [LateJuror(j, n, e, c, d) for j, n, e, c, d in rows]
+        .group_by(User.id, User.full_name, User.email, Assignment.stage)
+        .order_by(Assignment.stage, sa.func.count(Assignment.id).desc(), User.full_name)
+    )
+    if stage is not None:
+        query = query.where(Assignment.stage == stage)
+    return [LateJuror(*row) for row in db.session.execute(query)]
 
 
 def remind_late_jurors(

@@ -269,3 +269,25 @@ def test_peer_scores_hidden_until_allowed_and_own_sheet_submitted(db, make, scor
     scoring.edition.peer_scores_visible = False
     assert not assignment.can_see_peer_scores(juror)
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == 2
+
+
+def test_late_means_past_the_assignments_own_due_date_else_the_stage_end(db, make, scoring):
+    import datetime as dt
+
+    from app.jury import oversight
+
+    today = dt.date(2026, 5, 10)
+    scoring.edition.stage1_end = dt.date(2026, 5, 31)
+    scoring.assignment.due_date = dt.date(2026, 5, 1)  # earlier than the stage's end
+    other = make.juror(edition=scoring.edition, full_name="Zofia Później")
+    make.assignment(application=scoring.application, juror=other)  # due at the stage end
+    done = make.juror(edition=scoring.edition)
+    finished = make.assignment(application=scoring.application, juror=done)
+    finished.due_date = dt.date(2026, 5, 1)
+    make.sheet(assignment=finished, fill=5)  # submitted: never late
+    late = oversight.late_jurors(scoring.edition, today=today)
+    assert [(j.juror_id, j.stage, j.count, j.oldest_due) for j in late] == [
+        (scoring.juror.id, 1, 1, dt.date(2026, 5, 1))
+    ]
+    after_end = oversight.late_jurors(scoring.edition, 1, today=dt.date(2026, 6, 2))
+    assert {j.juror_id for j in after_end} == {scoring.juror.id, other.id}
