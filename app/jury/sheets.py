@@ -246,6 +246,11 @@ def save_sheet(assignment: Assignment, *, actor, data: SheetInput) -> ScoreSheet
             n=MAX_ISSUES,
             limit=TEXT_LIMIT,
         )
+    checks = {}
+    if assignment.stage == 2 and data.issue_checks:
+        checks = _read_issue_checks(assignment, data.issue_checks)
+        if checks is None:
+            errors["issues"] = _("The sheet names a site-visit issue of another entry.")
     if errors:
         raise SheetProblems(
             _("Nothing was saved: correct the marked fields and save again."), errors
@@ -284,8 +289,8 @@ def save_sheet(assignment: Assignment, *, actor, data: SheetInput) -> ScoreSheet
     except (StaleDataError, IntegrityError) as exc:
         # Another save of the same version (or a second first save) won the race.
         raise SheetConflict(None) from exc
-    if assignment.stage == 2 and data.issue_checks:
-        record_issue_checks(assignment, actor=actor, checks=data.issue_checks)
+    if checks:
+        _record_issue_checks(assignment, actor=actor, checks=checks)
     audit.record(
         "sheet.saved",
         actor=actor,
@@ -401,25 +406,27 @@ def briefing(application_id: int) -> list[SiteVisitIssue]:
     )
 
 
-def record_issue_checks(
-    assignment: Assignment, *, actor, checks: dict[int, tuple[str, str]]
-) -> None:
-    """A stage-2 juror marks stage-1 issues confirmed / not confirmed / not
-    checked. Only issues of this entry's briefing can be marked."""
+def _read_issue_checks(assignment: Assignment, checks: dict[int, tuple[str, str]]):
+    """The typed verdicts as {issue: (IssueCheck, note)}; None when one names an
+    issue outside this entry's briefing or an unknown verdict (a forged form)."""
     issues = {i.id: i for i in briefing(assignment.application_id)}
-    changed = {}
+    result = {}
     for issue_id, (check, note) in checks.items():
         issue = issues.get(issue_id)
         try:
             verdict = IssueCheck(check)
         except ValueError:
-            verdict = None
-        if issue is None or verdict is None:
-            raise SheetProblems(
-                _("Nothing was saved: correct the marked fields and save again."),
-                {"issues": _("The sheet names a site-visit issue of another entry.")},
-            )
-        note = _clean_text(note)[:TEXT_LIMIT]
+            return None
+        if issue is None:
+            return None
+        result[issue] = (verdict, _clean_text(note)[:TEXT_LIMIT])
+    return result
+
+
+def _record_issue_checks(assignment: Assignment, *, actor, checks) -> None:
+    """A stage-2 juror marks stage-1 issues confirmed / not confirmed / not checked."""
+    changed = {}
+    for issue, (verdict, note) in checks.items():
         if issue.check is verdict and issue.check_note == note:
             continue
         issue.check, issue.check_note = verdict, note

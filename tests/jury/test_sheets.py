@@ -291,3 +291,52 @@ def test_late_means_past_the_assignments_own_due_date_else_the_stage_end(db, mak
     ]
     after_end = oversight.late_jurors(scoring.edition, 1, today=dt.date(2026, 6, 2))
     assert {j.juror_id for j in after_end} == {scoring.juror.id, other.id}
+
+
+def test_stage2_juror_marks_the_briefing(request_ctx, db, make, scoring):
+    from app.jury.models import IssueCheck
+
+    stage1 = make.sheet(assignment=scoring.assignment, fill=5)
+    issue = make.site_visit_issue(sheet=stage1)
+    draft = make.sheet(
+        application=scoring.application,
+        juror=make.juror(edition=scoring.edition),
+        status=SheetStatus.draft,
+    )
+    make.site_visit_issue(sheet=draft, text="Z wersji roboczej: nie jest briefingiem")
+    scoring.edition.status = EditionStatus.stage2
+    visitor = make.juror(edition=scoring.edition)
+    visitor.jury_memberships[0].conflicts_confirmed_at = stage1.submitted_at
+    stage2 = make.assignment(application=scoring.application, juror=visitor, stage=2)
+    assert [i.id for i in sheets.briefing(scoring.application.id)] == [issue.id]
+    sheets.save_sheet(
+        stage2,
+        actor=visitor,
+        data=SheetInput(
+            scores={scoring.c2.id: ScoreInput("7")},
+            issue_checks={issue.id: ("confirmed", "Czekałam 12 minut")},
+        ),
+    )
+    assert (issue.check, issue.check_note, issue.checked_by_id) == (
+        IssueCheck.confirmed,
+        "Czekałam 12 minut",
+        visitor.id,
+    )
+    other_entry = make.application(edition=scoring.edition, status=scoring.application.status)
+    foreign = make.site_visit_issue(
+        sheet=make.sheet(application=other_entry, juror=scoring.juror, fill=5)
+    )
+    with pytest.raises(SheetProblems):
+        sheets.save_sheet(
+            stage2,
+            actor=visitor,
+            data=SheetInput(
+                version=stage2.sheet.version, issue_checks={foreign.id: ("confirmed", "")}
+            ),
+        )
+    with pytest.raises(SheetProblems):
+        sheets.save_sheet(
+            stage2,
+            actor=visitor,
+            data=SheetInput(version=stage2.sheet.version, issue_checks={issue.id: ("maybe", "")}),
+        )
