@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.decorators import juror_required, organizer_required
 from app.editions.models import Edition, EditionStatus
@@ -72,21 +72,29 @@ def my_entries(edition_id: int):
 # ---- the entry page with its sheet ----------------------------------------------
 
 
-def _load_assignment(assignment_id: int) -> Assignment:
+def _load_assignment(assignment_id: int, *, page: bool = True) -> Assignment:
+    """The assignment with what its entry page shows, in five queries whatever
+    the entry's size: the single rows (application, office, category, edition,
+    juror, sheet, who saved it) joined into the first, one query per list
+    (answers, documents, scores, site-visit issues). A save (`page=False`)
+    needs only the edition and the sheet with its scores and issues."""
+    application, sheet = joinedload(Assignment.application), joinedload(Assignment.sheet)
+    options = [
+        application.joinedload(Application.edition),
+        sheet.selectinload(ScoreSheet.scores),
+        sheet.selectinload(ScoreSheet.site_visit_issues),
+    ]
+    if page:
+        options += [
+            application.joinedload(Application.office),
+            application.joinedload(Application.category),
+            application.selectinload(Application.answers),
+            application.selectinload(Application.documents),
+            sheet.joinedload(ScoreSheet.last_saved_by),
+            joinedload(Assignment.juror),
+        ]
     assignment = db.session.scalar(
-        sa.select(Assignment)
-        .where(Assignment.id == assignment_id)
-        .options(
-            selectinload(Assignment.application).selectinload(Application.office),
-            selectinload(Assignment.application).selectinload(Application.category),
-            selectinload(Assignment.application).selectinload(Application.edition),
-            selectinload(Assignment.application).selectinload(Application.answers),
-            selectinload(Assignment.application).selectinload(Application.documents),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.site_visit_issues),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.last_saved_by),
-            selectinload(Assignment.juror),
-        )
+        sa.select(Assignment).where(Assignment.id == assignment_id).options(*options)
     )
     if assignment is None:
         abort(404)
@@ -133,7 +141,8 @@ def _render_entry(
             form=form,
             typed=typed,
             errors=errors or {},
-            labels=_field_labels(criteria),
+            # Only the error summary reads them.
+            labels=_field_labels(criteria) if errors else {},
             issue_slots=min(issues_typed + 2, sheets.MAX_ISSUES),
             conflict_panel=conflict,
             conflict=sheet if conflict else None,
@@ -159,7 +168,7 @@ def _render_entry(
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def entry(assignment_id: int):
-    assignment = _load_assignment(assignment_id)
+    assignment = _load_assignment(assignment_id, page=request.method == "GET")
     if assignment.is_juror(current_user) and not assignment.juror_may_work():
         membership = services.membership_for(assignment.edition, current_user)
         if membership is not None and membership.conflicts_confirmed_at is None:
@@ -178,6 +187,9 @@ def entry(assignment_id: int):
     if not form.validate_on_submit():
         abort(400)
     data = form.to_input(request.form)
+    # Kept for the redirects: after a commit the assignment is expired, and
+    # reading it again would reload it with all its eager loads.
+    edition_id, stage = assignment.application.edition_id, assignment.stage
     try:
         sheet = sheets.save_sheet(assignment, actor=current_user, data=data)
         db.session.commit()
@@ -209,14 +221,10 @@ def entry(assignment_id: int):
             return _render_entry(assignment, form, errors=exc.errors, status=422)
         flash(_("The score sheet has been submitted. Thank you!"), "success")
         if current_user.is_organizer:
-            return redirect(
-                url_for(".overview", edition_id=assignment.edition.id, stage=assignment.stage)
-            )
-        return redirect(
-            url_for(".my_entries", edition_id=assignment.edition.id, stage=assignment.stage)
-        )
+            return redirect(url_for(".overview", edition_id=edition_id, stage=stage))
+        return redirect(url_for(".my_entries", edition_id=edition_id, stage=stage))
     flash(_("The draft has been saved."), "success")
-    return redirect(url_for(".entry", assignment_id=assignment.id) + "#sheet")
+    return redirect(url_for(".entry", assignment_id=assignment_id) + "#sheet")
 
 
 # ---- organizer: the stage's sheets ----------------------------------------------
