@@ -207,9 +207,7 @@ def build(edition_id_out: dict) -> None:
             for i, office_id in enumerate(office_ids)
         ],
     )
-    application_ids = db.session.scalars(
-        sa.select(Application.id).order_by(Application.id)
-    ).all()
+    application_ids = db.session.scalars(sa.select(Application.id).order_by(Application.id)).all()
 
     answers = []
     documents = []
@@ -223,7 +221,9 @@ def build(edition_id_out: dict) -> None:
                 "number_value": None,
             }
             if q["kind"] is QuestionKind.text:
-                row["text_value"] = "Urząd prowadzi kartę usług i badanie satysfakcji klientów. " * 4
+                row["text_value"] = (
+                    "Urząd prowadzi kartę usług i badanie satysfakcji klientów. " * 4
+                )
             elif q["kind"] is QuestionKind.yes_no:
                 row["bool_value"] = i % 3 != 0
             else:
