@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.decorators import juror_required, organizer_required
 from app.editions.models import Edition, EditionStatus
@@ -75,7 +75,8 @@ def my_entries(edition_id: int):
 def _load_assignment(assignment_id: int, *, page: bool = True) -> Assignment:
     """The assignment with what its entry page shows, in five queries whatever
     the entry's size: the single rows (application, office, category, edition,
-    juror, sheet, who saved it) joined into the first, one query per list
+    juror, sheet, who saved it) and whether the juror may work on it (asked by
+    every permission check) joined into the first, one query per list
     (answers, documents, scores, site-visit issues). A save (`page=False`)
     needs only the edition and the sheet with its scores and issues."""
     application, sheet = joinedload(Assignment.application), joinedload(Assignment.sheet)
@@ -93,8 +94,13 @@ def _load_assignment(assignment_id: int, *, page: bool = True) -> Assignment:
             sheet.joinedload(ScoreSheet.last_saved_by),
             joinedload(Assignment.juror),
         ]
+    options.append(with_expression(Assignment.may_work, Assignment.may_work_expression()))
     assignment = db.session.scalar(
-        sa.select(Assignment).where(Assignment.id == assignment_id).options(*options)
+        sa.select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(*options)
+        # Fresh values (may_work too) even when the session holds the assignment already.
+        .execution_options(populate_existing=True)
     )
     if assignment is None:
         abort(404)

@@ -53,13 +53,13 @@ def _on(db, sqlite: int, postgresql: int) -> int:
 
 # user, edition, membership, criteria count, the rows
 ENTRIES_PAGE = 5
-# user; assignment with its single rows joined, answers, documents, scores,
-# site-visit issues; 4 x juror_may_work (entry, can_view, can_score,
-# can_see_peer_scores); criteria with areas; questionnaire areas, questions
-ENTRY_PAGE = 13
-# user; assignment, issues, scores; 4 x juror_may_work; criteria; UPDATE sheet,
+# user; assignment with its single rows and may_work joined, answers,
+# documents, scores, site-visit issues; criteria with areas; questionnaire
+# areas, questions
+ENTRY_PAGE = 9
+# user; assignment with may_work, issues, scores; criteria; UPDATE sheet,
 # UPDATE scores (one executemany); audit: last hash, INSERT
-SAVE = 13
+SAVE = 9
 # user, edition, count, page of rows, status counts, late jurors
 OVERVIEW = 6
 
