@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from types import SimpleNamespace
 
 from app.accounts.models import Role, User
 from app.editions.models import (
@@ -37,8 +38,10 @@ from app.jury.visits.models import (
     VisitStatus,
 )
 from app.offices.models import (
+    Answer,
     Application,
     ApplicationStatus,
+    Document,
     Office,
     OfficeStatus,
     OfficeType,
@@ -317,4 +320,65 @@ class Factories:
                 criterion_id=criterion.id if criterion is not None else None,
                 **kw,
             )
+        )
+
+    # a juror's workload
+    def workload(self, *, entries=2, criteria=2):
+        """An edition in stage 1 with `criteria` stage-1 criteria (two per area;
+        0..10 by 1 and 0..20 by 0.5), `entries` submitted entries, each with an
+        answer and two documents, and one juror (declaration confirmed) assigned
+        to all of them. The sheets go round: a draft with every criterion scored
+        and commented, a submitted sheet likewise, no sheet yet. Returns
+        SimpleNamespace(edition, criteria, juror, assignments); assignments[0]
+        has the draft."""
+        edition = self.edition(status=EditionStatus.stage1, areas=0)
+        scale = []
+        for i in range(criteria):
+            if i % 2 == 0:
+                area = self.area(edition=edition, position=i)
+                question = self.question(area=area)
+            scale.append(
+                self.criterion(
+                    area=area,
+                    stage=1,
+                    max_score=10 if i % 2 == 0 else 20,
+                    step=1.0 if i % 2 == 0 else 0.5,
+                    position=i,
+                )
+            )
+        juror = self.juror(edition=edition)
+        juror.jury_memberships[0].conflicts_confirmed_at = utcnow()
+        assignments = []
+        for n in range(entries):
+            application = self.application(edition=edition, status=ApplicationStatus.submitted)
+            self._add(Answer(application=application, question=question, text_value="Tak."))
+            for d in range(2):
+                self._add(
+                    Document(
+                        application=application,
+                        original_name=f"zalacznik-{d}.pdf",
+                        stored_name=f"{next(_seq)}-{n}-{d}.pdf",
+                        content_type="application/pdf",
+                        size_bytes=1000,
+                        sha256="0" * 64,
+                    )
+                )
+            assignment = self.assignment(application=application, juror=juror)
+            if n % 3 < 2:
+                sheet = self.sheet(
+                    assignment=assignment,
+                    status=SheetStatus.draft if n % 3 == 0 else SheetStatus.submitted,
+                )
+                for c in scale:
+                    self.score(
+                        sheet=sheet,
+                        criterion=c,
+                        value=c.max_score / 2,
+                        strengths="Aktualna karta usług.",
+                        improvements="Brak badania satysfakcji.",
+                    )
+            assignments.append(assignment)
+        self.db.session.flush()
+        return SimpleNamespace(
+            edition=edition, criteria=scale, juror=juror, assignments=assignments
         )

@@ -5,7 +5,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.extensions import db
 from app.timeutil import utcnow
@@ -86,6 +86,10 @@ class Assignment(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL")
     )
     due_date: Mapped[dt.date | None]
+    # juror_may_work() computed by the query that loaded the assignment, when
+    # it asked for it with with_expression(Assignment.may_work,
+    # Assignment.may_work_expression()); None otherwise.
+    may_work: Mapped[bool | None] = query_expression()
 
     application: Mapped[Application] = relationship(back_populates="assignments")
     juror: Mapped[User] = relationship(foreign_keys=[juror_id])
@@ -120,9 +124,40 @@ class Assignment(db.Model):
     def is_juror(self, user) -> bool:
         return _authenticated(user) and user.id == self.juror_id
 
+    @classmethod
+    def may_work_expression(cls):
+        """juror_may_work() as a column expression, for loading it with the
+        assignment instead of asking once per permission check."""
+        from app.offices.models import Application
+
+        conflicted = (
+            sa.select(ConflictOfInterest.id)
+            .where(
+                ConflictOfInterest.edition_id == Application.edition_id,
+                ConflictOfInterest.juror_id == cls.juror_id,
+                ConflictOfInterest.office_id == Application.office_id,
+            )
+            .exists()
+        )
+        return (
+            sa.select(JuryMembership.id)
+            .where(
+                Application.id == cls.application_id,
+                JuryMembership.edition_id == Application.edition_id,
+                JuryMembership.user_id == cls.juror_id,
+                JuryMembership.status == MembershipStatus.accepted,
+                JuryMembership.conflicts_confirmed_at.is_not(None),
+                ~conflicted,
+            )
+            .exists()
+        )
+
     def juror_may_work(self) -> bool:
         """The juror accepted the invitation, confirmed the conflict declaration
-        and declared no conflict with this office (one query)."""
+        and declared no conflict with this office (one query, none when the
+        assignment was loaded with `may_work`)."""
+        if self.may_work is not None:
+            return bool(self.may_work)
         conflicted = (
             sa.select(ConflictOfInterest.id)
             .where(

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.decorators import juror_required, organizer_required
 from app.editions.models import Edition, EditionStatus
@@ -82,21 +82,35 @@ def my_entries(edition_id: int):
 # ---- the entry page with its sheet ----------------------------------------------
 
 
-def _load_assignment(assignment_id: int) -> Assignment:
+def _load_assignment(assignment_id: int, *, page: bool = True) -> Assignment:
+    """The assignment with what its entry page shows, in five queries whatever
+    the entry's size: the single rows (application, office, category, edition,
+    juror, sheet, who saved it) and whether the juror may work on it (asked by
+    every permission check) joined into the first, one query per list
+    (answers, documents, scores, site-visit issues). A save (`page=False`)
+    needs only the edition and the sheet with its scores and issues."""
+    application, sheet = joinedload(Assignment.application), joinedload(Assignment.sheet)
+    options = [
+        application.joinedload(Application.edition),
+        sheet.selectinload(ScoreSheet.scores),
+        sheet.selectinload(ScoreSheet.site_visit_issues),
+    ]
+    if page:
+        options += [
+            application.joinedload(Application.office),
+            application.joinedload(Application.category),
+            application.selectinload(Application.answers),
+            application.selectinload(Application.documents),
+            sheet.joinedload(ScoreSheet.last_saved_by),
+            joinedload(Assignment.juror),
+        ]
+    options.append(with_expression(Assignment.may_work, Assignment.may_work_expression()))
     assignment = db.session.scalar(
         sa.select(Assignment)
         .where(Assignment.id == assignment_id)
-        .options(
-            selectinload(Assignment.application).selectinload(Application.office),
-            selectinload(Assignment.application).selectinload(Application.category),
-            selectinload(Assignment.application).selectinload(Application.edition),
-            selectinload(Assignment.application).selectinload(Application.answers),
-            selectinload(Assignment.application).selectinload(Application.documents),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.site_visit_issues),
-            selectinload(Assignment.sheet).selectinload(ScoreSheet.last_saved_by),
-            selectinload(Assignment.juror),
-        )
+        .options(*options)
+        # Fresh values (may_work too) even when the session holds the assignment already.
+        .execution_options(populate_existing=True)
     )
     if assignment is None:
         abort(404)
@@ -143,7 +157,8 @@ def _render_entry(
             form=form,
             typed=typed,
             errors=errors or {},
-            labels=_field_labels(criteria),
+            # Only the error summary reads them.
+            labels=_field_labels(criteria) if errors else {},
             issue_slots=min(issues_typed + 2, sheets.MAX_ISSUES),
             conflict_panel=conflict,
             conflict=sheet if conflict else None,
@@ -174,7 +189,7 @@ def _wants_json() -> bool:
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def entry(assignment_id: int):
-    assignment = _load_assignment(assignment_id)
+    assignment = _load_assignment(assignment_id, page=request.method == "GET")
     if assignment.is_juror(current_user) and not assignment.juror_may_work():
         membership = services.membership_for(assignment.edition, current_user)
         if membership is not None and membership.conflicts_confirmed_at is None:
@@ -196,6 +211,9 @@ def entry(assignment_id: int):
         abort(400)
     data = form.to_input(request.form)
     autosave = _wants_json()
+    # Kept for the redirects: after a commit the assignment is expired, and
+    # reading it again would reload it with all its eager loads.
+    edition_id, stage = assignment.application.edition_id, assignment.stage
     try:
         sheet = sheets.save_sheet(assignment, actor=current_user, data=data)
         db.session.commit()
@@ -239,14 +257,10 @@ def entry(assignment_id: int):
             return _render_entry(assignment, form, errors=exc.errors, status=422)
         flash(_("The score sheet has been submitted. Thank you!"), "success")
         if current_user.is_organizer:
-            return redirect(
-                url_for(".overview", edition_id=assignment.edition.id, stage=assignment.stage)
-            )
-        return redirect(
-            url_for(".my_entries", edition_id=assignment.edition.id, stage=assignment.stage)
-        )
+            return redirect(url_for(".overview", edition_id=edition_id, stage=stage))
+        return redirect(url_for(".my_entries", edition_id=edition_id, stage=stage))
     flash(_("The draft has been saved."), "success")
-    return redirect(url_for(".entry", assignment_id=assignment.id) + "#sheet")
+    return redirect(url_for(".entry", assignment_id=assignment_id) + "#sheet")
 
 
 # ---- organizer: the stage's sheets ----------------------------------------------

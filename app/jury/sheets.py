@@ -19,7 +19,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import services as audit
@@ -145,7 +145,7 @@ def stage_criteria(assignment: Assignment) -> list[Criterion]:
             .join(Area, Area.id == Criterion.area_id)
             .where(Area.edition_id == assignment.application.edition_id)
             .where(Criterion.stage == assignment.stage)
-            .options(selectinload(Criterion.area))
+            .options(contains_eager(Criterion.area))
             .order_by(Area.position, Area.id, Criterion.position, Criterion.id)
         )
     )
