@@ -125,13 +125,13 @@ class Assignment(db.Model):
         return _authenticated(user) and user.id == self.juror_id
 
     @classmethod
-    def may_work_expression(cls):
-        """juror_may_work() as a column expression, for loading it with the
-        assignment instead of asking once per permission check."""
+    def conflicted_expression(cls):
+        """The juror declared a conflict with the entry's office (an EXISTS)."""
         from app.offices.models import Application
 
-        conflicted = (
+        return (
             sa.select(ConflictOfInterest.id)
+            .join(Application, Application.id == cls.application_id)
             .where(
                 ConflictOfInterest.edition_id == Application.edition_id,
                 ConflictOfInterest.juror_id == cls.juror_id,
@@ -139,17 +139,31 @@ class Assignment(db.Model):
             )
             .exists()
         )
+
+    @classmethod
+    def may_work_expression(cls):
+        """juror_may_work() as a column expression, for loading it with the
+        assignment instead of asking once per permission check."""
+        from app.offices.models import Application
+
         return (
             sa.select(JuryMembership.id)
+            .join(Application, Application.id == cls.application_id)
             .where(
-                Application.id == cls.application_id,
                 JuryMembership.edition_id == Application.edition_id,
                 JuryMembership.user_id == cls.juror_id,
                 JuryMembership.status == MembershipStatus.accepted,
                 JuryMembership.conflicts_confirmed_at.is_not(None),
-                ~conflicted,
+                ~cls.conflicted_expression(),
             )
             .exists()
+        )
+
+    def juror_conflicted(self) -> bool:
+        return bool(
+            db.session.scalar(
+                sa.select(type(self).conflicted_expression()).where(type(self).id == self.id)
+            )
         )
 
     def juror_may_work(self) -> bool:
@@ -158,28 +172,10 @@ class Assignment(db.Model):
         assignment was loaded with `may_work`)."""
         if self.may_work is not None:
             return bool(self.may_work)
-        conflicted = (
-            sa.select(ConflictOfInterest.id)
-            .where(
-                ConflictOfInterest.edition_id == JuryMembership.edition_id,
-                ConflictOfInterest.juror_id == JuryMembership.user_id,
-                ConflictOfInterest.office_id == self.application.office_id,
-            )
-            .exists()
-        )
-        row = db.session.execute(
-            sa.select(
-                JuryMembership.status, JuryMembership.conflicts_confirmed_at, conflicted
-            ).where(
-                JuryMembership.edition_id == self.application.edition_id,
-                JuryMembership.user_id == self.juror_id,
-            )
-        ).first()
         return bool(
-            row is not None
-            and row[0] is MembershipStatus.accepted
-            and row[1] is not None
-            and not row[2]
+            db.session.scalar(
+                sa.select(type(self).may_work_expression()).where(type(self).id == self.id)
+            )
         )
 
     def can_view(self, user) -> bool:
@@ -199,7 +195,9 @@ class Assignment(db.Model):
         if self.sheet is not None and self.sheet.status is not SheetStatus.draft:
             return False
         if user.is_organizer:
-            return True
+            # A paper sheet, typed for the juror: never for an office the juror
+            # declared a conflict with.
+            return not self.juror_conflicted()
         return self.is_juror(user) and self.juror_may_work()
 
     def can_see_peer_scores(self, user) -> bool:

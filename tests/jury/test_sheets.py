@@ -215,6 +215,8 @@ def test_conflicted_juror_may_not_score(request_ctx, db, make, scoring):
     db.session.expire(scoring.assignment)
     assert not scoring.assignment.can_view(scoring.juror)
     assert not scoring.assignment.can_score(scoring.juror)
+    # Nor may an organizer type a paper sheet for it.
+    assert not scoring.assignment.can_score(make.organizer())
 
 
 def test_closed_stage_refuses_writes(request_ctx, db, scoring):
