@@ -63,16 +63,23 @@ def my_entries(edition_id: int):
         flash(_("Confirm your conflict-of-interest declaration before you start scoring."), "info")
         return redirect(url_for("jury.conflicts", edition_id=edition.id))
     stage = _stage(_current_stage(edition))
-    rows = workspace.my_entries(edition, current_user, stage)
-    counts = {s: sum(1 for r in rows if r.status is s) for s in SheetStatus}
+    status = request.args.get("status", "")
+    if status not in workspace.FILTERS:
+        abort(404)
+    entries = workspace.my_entries(
+        edition,
+        current_user,
+        stage,
+        status=status,
+        page=request.args.get("page", 1, type=int),
+    )
     return render_template(
         "jury/entries.html",
         edition=edition,
         stage=stage,
         stage_title=STAGE_TITLES[stage],
-        rows=rows,
-        counts=counts,
-        not_started=sum(1 for r in rows if r.status is None),
+        entries=entries,
+        rows=entries.rows,
         today=local_today(),
         stage_open=edition.status.value == f"stage{stage}",
         SheetStatus=SheetStatus,

@@ -51,9 +51,59 @@ def criteria_count(edition: Edition, stage: int) -> int:
     )
 
 
-def my_entries(edition: Edition, juror: User, stage: int) -> list[EntryRow]:
-    """The juror's assignments in a stage with their sheet's status and how
-    many criteria are scored, by office name (two queries)."""
+PER_PAGE = 50
+# The page's filters: sheet statuses, "not_started" for no sheet yet, "" for all.
+FILTERS = ("", "not_started", "draft", "submitted")
+
+
+@dataclass
+class EntriesPage:
+    rows: list[EntryRow]
+    counts: dict[str, int]  # "all", "not_started", "draft", "submitted" (locked included)
+    status: str
+    page: int
+
+    @property
+    def total(self) -> int:
+        return self.counts[self.status or "all"]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PER_PAGE))
+
+
+def _entries_base(edition: Edition, juror: User, stage: int):
+    return (
+        sa.select(Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Application.edition_id == edition.id,
+            Assignment.juror_id == juror.id,
+            Assignment.stage == stage,
+        )
+    )
+
+
+def my_entries(
+    edition: Edition, juror: User, stage: int, *, status: str = "", page: int = 1
+) -> EntriesPage:
+    """One page of the juror's assignments in a stage, by office name, with
+    their sheet's status and how many criteria are scored; `status` keeps
+    only not started / draft / submitted (and locked) ones. Three queries."""
+    counts = {"all": 0, "not_started": 0, "draft": 0, "submitted": 0}
+    for sheet_status, n in db.session.execute(
+        _entries_base(edition, juror, stage)
+        .with_only_columns(ScoreSheet.status, sa.func.count(Assignment.id))
+        .group_by(ScoreSheet.status)
+    ):
+        key = (
+            "not_started"
+            if sheet_status is None
+            else ("draft" if sheet_status is SheetStatus.draft else "submitted")
+        )
+        counts[key] += n
+        counts["all"] += n
     total = criteria_count(edition, stage)
     scored = (
         sa.select(sa.func.count(Score.id))
@@ -61,9 +111,9 @@ def my_entries(edition: Edition, juror: User, stage: int) -> list[EntryRow]:
         .correlate(ScoreSheet)
         .scalar_subquery()
     )
-    stage_end = edition.stage1_end if stage == 1 else edition.stage2_end
-    rows = db.session.execute(
-        sa.select(
+    query = (
+        _entries_base(edition, juror, stage)
+        .with_only_columns(
             Assignment.id,
             Application.id,
             Office.name,
@@ -73,31 +123,35 @@ def my_entries(edition: Edition, juror: User, stage: int) -> list[EntryRow]:
             sa.func.coalesce(scored, 0),
             Assignment.due_date,
         )
-        .join(Application, Application.id == Assignment.application_id)
         .join(Office, Office.id == Application.office_id)
         .join(Category, Category.id == Application.category_id)
-        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(
-            Application.edition_id == edition.id,
-            Assignment.juror_id == juror.id,
-            Assignment.stage == stage,
-        )
         .order_by(Office.name, Assignment.id)
-    ).all()
-    return [
+    )
+    if status == "not_started":
+        query = query.where(ScoreSheet.id.is_(None))
+    elif status == "draft":
+        query = query.where(ScoreSheet.status == SheetStatus.draft)
+    elif status == "submitted":
+        query = query.where(ScoreSheet.status.in_([SheetStatus.submitted, SheetStatus.locked]))
+    page = max(page, 1)
+    stage_end = edition.stage1_end if stage == 1 else edition.stage2_end
+    rows = [
         EntryRow(
             assignment_id=a_id,
             application_id=app_id,
             office_name=office,
             city=city,
             category=category,
-            status=status,
+            status=sheet_status,
             scored=int(n),
             total=total,
             due=due or stage_end,
         )
-        for a_id, app_id, office, city, category, status, n, due in rows
+        for a_id, app_id, office, city, category, sheet_status, n, due in db.session.execute(
+            query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        )
     ]
+    return EntriesPage(rows=rows, counts=counts, status=status, page=page)
 
 
 @dataclass

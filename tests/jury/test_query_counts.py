@@ -51,8 +51,8 @@ def _on(db, sqlite: int, postgresql: int) -> int:
     return postgresql if db.engine.dialect.name == "postgresql" else sqlite
 
 
-# user, edition, membership, criteria count, the rows
-ENTRIES_PAGE = 5
+# user, edition, membership, counts by status, criteria count, one page of rows
+ENTRIES_PAGE = 6
 # user; assignment with its single rows and may_work joined, answers,
 # documents, scores, site-visit issues; criteria with areas; questionnaire
 # areas, questions

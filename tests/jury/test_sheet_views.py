@@ -226,3 +226,27 @@ def test_autosave_answers_in_json(client, db, auth, scoring):
     assert bad.status_code == 422 and f"value-{scoring.c10.id}" in bad.json["errors"]
     db.session.expire_all()
     assert db.session.scalars(sa.select(ScoreSheet)).one().scores[0].value == 5.0
+
+
+def test_entries_page_filters_and_pages(client, db, make, auth, scoring):
+    from app.jury import workspace
+
+    for n in range(workspace.PER_PAGE + 3):
+        office = make.office(name=f"Urząd Gminy {n:03d}")
+        entry = make.application(
+            edition=scoring.edition, office=office, status=scoring.application.status
+        )
+        assignment = make.assignment(application=entry, juror=scoring.juror)
+        if n < 2:
+            make.sheet(assignment=assignment, status=SheetStatus.draft)
+    db.session.commit()
+    auth.login(scoring.juror)
+    url = f"/jury/editions/{scoring.edition.id}/entries"
+    first = client.get(url)
+    assert first.status_code == 200 and "Urząd Gminy 000" in first.text
+    assert "Urząd Gminy 052" not in first.text and "Strona 1 z 2" in first.text
+    assert "Urząd Gminy 052" in client.get(url + "?page=2").text
+    drafts = client.get(url + "?status=draft").text
+    assert "Urząd Gminy 001" in drafts and "Urząd Gminy 002" not in drafts
+    assert client.get(url + "?status=bogus").status_code == 404
+    assert client.get(url + "?page=99").status_code == 200  # an empty page, not an error
