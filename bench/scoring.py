@@ -6,7 +6,7 @@ that in a fresh database (about half of all sheets already written, drafts and
 submitted, with scores and comments; every entry with questionnaire answers and
 a few documents), then signs in as one juror and measures (median of 5
 requests, and the SQL statements of one request):
-  - the juror's entries page,
+  - the juror's entries page (the first page of 50 of their ~180 entries),
   - the entry page of an assignment whose sheet is a draft with 20 scores,
   - saving that sheet (all 20 values and comments, "Save draft"),
   - a bare Flask page that lists 50 rows (offices by name) with one query and
@@ -479,7 +479,7 @@ def run(url: str, instance: Path) -> None:
 
     names = {
         "bare": "bare page, 50 rows",
-        "entries": "juror's entries page",
+        "entries": "juror's entries page (1 of 4)",
         "entry": "entry page, draft of 20 scores",
         "save": "save the sheet (20 scores)",
     }
