@@ -34,10 +34,31 @@ def roles(make, db, scoring):
     }
 
 
+def _pdf_document(db, application):
+    from app.offices import uploads
+    from app.offices.models import Document
+
+    stored = f"matrix-{application.id}.pdf"
+    path = uploads.document_path(stored)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    document = Document(
+        application=application,
+        original_name="karta.pdf",
+        stored_name=stored,
+        content_type="application/pdf",
+        size_bytes=15,
+        sha256="0" * 64,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
 ROLES = ["anonymous", "office", "juror_assigned", "juror_other", "juror_conflicted", "organizer"]
 
 
-def _urls(scoring, sheet):
+def _urls(scoring, sheet, document=None):
     return {
         "entries": ("GET", f"/jury/editions/{scoring.edition.id}/entries"),
         "entry": ("GET", f"/assignments/{scoring.assignment.id}"),
@@ -45,7 +66,7 @@ def _urls(scoring, sheet):
         "overview": ("GET", f"/organizer/editions/{scoring.edition.id}/sheets"),
         "reopen": ("POST", f"/organizer/sheets/{sheet.id}/reopen"),
         "remind": ("POST", f"/organizer/editions/{scoring.edition.id}/sheets/remind"),
-        "view_document": ("GET", "/documents/{doc}/view"),
+        "view_document": ("GET", f"/documents/{document.id if document else 0}/view"),
     }
 
 
@@ -57,6 +78,8 @@ EXPECTED = {
     "overview": [302, 403, 403, 403, 403, 200],
     "reopen": [302, 403, 403, 403, 403, 302],
     "remind": [302, 403, 403, 403, 403, 302],
+    # The office itself may see its own evidence; a 404 would mean no file.
+    "view_document": [302, 200, 200, 403, 403, 200],
 }
 
 
@@ -65,6 +88,7 @@ EXPECTED = {
 def test_permission_matrix(client, make, db, auth, scoring, roles, route, role_index):
     role = ROLES[role_index]
     sheet = make.sheet(assignment=scoring.assignment, fill=5)
+    document = _pdf_document(db, scoring.application) if route == "view_document" else None
     if route == "save":
         sheet.status = SheetStatus.draft
         sheet.submitted_at = None
@@ -76,7 +100,7 @@ def test_permission_matrix(client, make, db, auth, scoring, roles, route, role_i
     db.session.commit()
     if role != "anonymous":
         auth.login(roles[role])
-    method, url = _urls(scoring, sheet)[route]
+    method, url = _urls(scoring, sheet, document)[route]
     data = {}
     if route == "save":
         data = sheet_form(scoring, version=sheet.version, **{f"value-{scoring.c10.id}": "6"})
