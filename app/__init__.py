@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "app.offices.admin.views",
     "app.offices.views",
     "app.jury.views",
+    "app.jury.visits.views",
     "app.audit.views",
 )
 
