@@ -23,6 +23,11 @@ from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChanne
 from app.jury.visits.services import MAX_MINUTES, MAX_NOTES, MAX_TEXT
 from app.labels import choices
 
+# Enum labels of app/labels.py that the site-wide catalogue has no Polish for
+# yet; Flask-Babel merges the catalogues, so naming them here puts their
+# Polish in this area's catalogue.
+ENUM_LABELS = (_l("Planned"), _l("Scale"), _l("Minutes"))
+
 
 def clean(value):
     """Trimmed, and without NUL characters, which PostgreSQL text refuses."""
