@@ -13,6 +13,15 @@ from app.jury.visits.models import ChecklistItemKind, VisitChannel
 from app.offices.models import ApplicationStatus
 from app.timeutil import utcnow
 
+# The live server and browser set-up of the browser tests, for test_browser.py.
+from tests.browser.conftest import (  # noqa: F401
+    _live_server,
+    browser_context_args,
+    browser_type_launch_args,
+    live_app,
+    live_server,
+)
+
 
 @pytest.fixture
 def request_ctx(app, db):
