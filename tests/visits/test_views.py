@@ -548,3 +548,18 @@ def test_evidence_partial_renders(app, routes, make):
             ev=stage2_evidence(routes.application),
         )
     assert "Biuletyn Informacji Publicznej" in html and "Wizyty tajemniczego klienta" in html
+
+
+def test_organizer_types_an_outside_visitors_report(client, login_as, routes, make):
+    visit = make.visit(
+        application=routes.application, visitor_name="Anna Zewnętrzna", status=VisitStatus.planned
+    )
+    _db.session.commit()
+    login_as(routes.organizer)
+    data = visit_post(routes, form_version(client, visit.id), send="1")
+    data.pop("save")
+    assert client.post(f"/jury/visits/{visit.id}", data=data).status_code == 302
+    _db.session.expire_all()
+    saved = _db.session.get(MysteryVisit, visit.id)
+    assert saved.status is VisitStatus.submitted and saved.visitor_name == "Anna Zewnętrzna"
+    assert len(saved.answers) == 4
