@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.offices.views",
     "app.jury.views",
     "app.jury.sheet_views",
+    "app.jury.visits.views",
     "app.audit.views",
 )
 

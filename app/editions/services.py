@@ -30,6 +30,7 @@ from app.errors import LaurelError
 from app.extensions import db
 from app.jury import oversight
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
+from app.jury.visits.checklist import copy_checklist
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
 from app.timeutil import WARSAW
@@ -234,6 +235,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
         edition.areas.append(new_area)
     db.session.add(edition)
     db.session.flush()
+    checklist_items = _copy_checklist(source, edition)
     audit.record(
         "edition.copy",
         actor=actor,
@@ -246,9 +248,22 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
             "copied_from_id": source.id,
             "categories": len(source.categories),
             "areas": len(source.areas),
+            "checklist_items": checklist_items,
         },
     )
     return edition
+
+
+def _copy_checklist(source: Edition, edition: Edition) -> int:
+    """The mystery-shopper checklist goes with the criteria: each item keeps
+    its link, moved to the copy of its criterion (criteria were copied in the
+    same order, area by area)."""
+    criterion_map = {
+        old.id: new
+        for old_area, new_area in zip(source.areas, edition.areas, strict=True)
+        for old, new in zip(old_area.criteria, new_area.criteria, strict=True)
+    }
+    return copy_checklist(source, edition, criterion_map)
 
 
 # ---------------------------------------------------------------- phases

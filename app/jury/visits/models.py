@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.jury.models import STAGE_PHASE, Assignment
+from app.jury.models import STAGE_PHASE, Assignment, ConflictOfInterest
 from app.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -79,8 +79,24 @@ def _stage2_open(application: Application) -> bool:
     return application.edition.status.value == STAGE_PHASE[2]
 
 
+def has_conflict(application: Application, user) -> bool:
+    """The user declared a conflict of interest with the entry's office: a
+    conflict declared after the assignment still shuts the juror out."""
+    return (
+        db.session.scalar(
+            sa.select(ConflictOfInterest.id).where(
+                ConflictOfInterest.edition_id == application.edition_id,
+                ConflictOfInterest.juror_id == user.id,
+                ConflictOfInterest.office_id == application.office_id,
+            )
+        )
+        is not None
+    )
+
+
 def is_stage2_juror(application: Application, user) -> bool:
-    """The user is assigned to score this entry in stage 2."""
+    """The user is assigned to score this entry in stage 2 and has declared no
+    conflict with its office."""
     return (
         _authenticated(user)
         and user.is_juror
@@ -92,6 +108,18 @@ def is_stage2_juror(application: Application, user) -> bool:
             )
         )
         is not None
+        and not has_conflict(application, user)
+    )
+
+
+def is_planned_visitor(visit: MysteryVisit, user) -> bool:
+    """The juror an organizer named as this visit's visitor (who need not score
+    the entry), unless they declared a conflict with the office."""
+    return (
+        _authenticated(user)
+        and user.is_juror
+        and visit.visitor_id == user.id
+        and not has_conflict(visit.application, user)
     )
 
 
@@ -161,7 +189,7 @@ class MysteryVisit(db.Model):
         return self.visitor.full_name if self.visitor is not None else self.visitor_name
 
     def can_view(self, user) -> bool:
-        return can_view_stage2_evidence(self.application, user)
+        return can_view_stage2_evidence(self.application, user) or is_planned_visitor(self, user)
 
     def can_edit(self, user) -> bool:
         """Until it is submitted, during stage 2: the visiting juror, or an
@@ -170,7 +198,7 @@ class MysteryVisit(db.Model):
             return False
         if not _authenticated(user):
             return False
-        return user.is_organizer or (user.is_juror and user.id == self.visitor_id)
+        return user.is_organizer or is_planned_visitor(self, user)
 
     def can_submit(self, user) -> bool:
         return self.can_edit(user)
@@ -278,4 +306,6 @@ class ExternalFinding(db.Model):
         """Its author or an organizer, while stage 2 is open."""
         if not _stage2_open(self.application) or not _authenticated(user):
             return False
-        return user.is_organizer or (user.is_juror and user.id == self.author_id)
+        return user.is_organizer or (
+            user.id == self.author_id and is_stage2_juror(self.application, user)
+        )
