@@ -25,9 +25,11 @@ from playwright.sync_api import expect
 from app.accounts.models import User
 from app.audit import services as audit
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
+from app.demo.data import PILOT_SLUG
 from app.editions.models import Edition, EditionStatus
 from app.extensions import db as _db
-from app.jury.models import MembershipStatus
+from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatus
+from app.jury.visits.models import MysteryVisit, VisitStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
 from tests.conftest import _empty_tables
 from tests.factories import Factories
@@ -105,7 +107,46 @@ def site(app, _live_server):
         )
         audit.record("office.approve", actor=organizer, obj=other)
         _db.session.commit()
+        pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
+
+        def juror_assignment(stage, status):
+            return _db.session.scalar(
+                sa.select(Assignment.id)
+                .join(Application, Application.id == Assignment.application_id)
+                .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+                .where(
+                    Application.edition_id == pilot.id,
+                    Assignment.juror_id == juror.id,
+                    Assignment.stage == stage,
+                    ScoreSheet.status == status,
+                )
+                .order_by(Assignment.id)
+                .limit(1)
+            )
+
+        planned = _db.session.scalar(
+            sa.select(MysteryVisit.id)
+            .join(Application, Application.id == MysteryVisit.application_id)
+            .where(Application.edition_id == pilot.id, MysteryVisit.visitor_id == juror.id)
+            .where(MysteryVisit.status == VisitStatus.planned)
+        )
+        submitted_visit = _db.session.scalar(
+            sa.select(MysteryVisit.id)
+            .join(Application, Application.id == MysteryVisit.application_id)
+            .where(Application.edition_id == pilot.id, MysteryVisit.visitor_id == juror.id)
+            .where(MysteryVisit.status == VisitStatus.submitted)
+        )
         ids = {
+            "pilot": pilot.id,
+            "planned_visit": planned,
+            "submitted_visit": submitted_visit,
+            "stage2_entry": _db.session.scalar(
+                sa.select(Assignment.application_id).where(
+                    Assignment.id == juror_assignment(2, SheetStatus.draft)
+                )
+            ),
+            "locked": juror_assignment(1, SheetStatus.locked),
+            "stage2_draft": juror_assignment(2, SheetStatus.draft),
             "edition": edition.id,
             "office": other.id,
             "draft": draft.id,
@@ -141,6 +182,12 @@ def tabs(browser, browser_context_args, site):
     yield get
     for page in opened.values():
         page.context.close()
+
+
+def _submit_incomplete_sheet(page):
+    page.get_by_label("Ocena").first.fill("")
+    page.get_by_role("button", name="Wyślij kartę").click()
+    expect(page.locator("#error-summary")).to_be_visible()
 
 
 def _submit_empty_registration(page):
@@ -179,6 +226,19 @@ PAGES = [
     ("organizer", "/organizer/offices/pending", None),
     ("organizer", "/organizer/audit/", None),
     ("juror", "/jury/editions", None),
+    ("juror", "/jury/editions/{pilot}/entries?stage=1", None),
+    ("juror", "/jury/editions/{pilot}/entries", None),
+    ("juror", "/assignments/{locked}", None),
+    ("juror", "/assignments/{stage2_draft}", None),
+    ("juror", "/assignments/{stage2_draft}", _submit_incomplete_sheet),
+    ("organizer", "/organizer/editions/{pilot}/sheets?stage=2", None),
+    ("organizer", "/organizer/editions/{pilot}/sheets?stage=1", None),
+    ("organizer", "/organizer/editions/{pilot}/checklist", None),
+    ("organizer", "/organizer/editions/{pilot}/visits", None),
+    ("juror", "/jury/editions/{pilot}/visits", None),
+    ("juror", "/jury/visits/{planned_visit}", None),
+    ("juror", "/jury/visits/{submitted_visit}", None),
+    ("juror", "/jury/applications/{stage2_entry}/findings", None),
     ("juror", "/jury/editions/{edition}/conflicts?q=Urz%C4%85d&office_id={office}", None),
     ("office", "/office/", None),
     ("office", "/office/applications/{draft}", None),
