@@ -89,7 +89,7 @@ def test_organizer_prepares_an_edition_and_opens_applications(
         ("Etap II", "Wizyta tajemniczego klienta", "20", "2"),
     ):
         page.get_by_role("link", name="Nowe kryterium").click()
-        page.get_by_label("Obszar").select_option(label="Standardy obsługi klienta")
+        page.get_by_label("Obszar", exact=True).select_option(label="Standardy obsługi klienta")
         page.get_by_label("Etap", exact=True).select_option(label=stage)
         page.get_by_label("Nazwa").fill(name)
         page.get_by_label("Wskazówki dla jurorów").fill("Ocena według karty oceny.")
@@ -98,7 +98,7 @@ def test_organizer_prepares_an_edition_and_opens_applications(
         page.get_by_role("button", name="Zapisz").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Kryteria i kwestionariusz")
     page.get_by_role("link", name="Nowe pytanie").click()
-    page.get_by_label("Obszar").select_option(label="Standardy obsługi klienta")
+    page.get_by_label("Obszar", exact=True).select_option(label="Standardy obsługi klienta")
     page.get_by_label("Rodzaj odpowiedzi").select_option(label="Tekst")
     page.get_by_label("Pytanie", exact=True).fill("Opisz standardy obsługi klienta w urzędzie")
     page.get_by_role("button", name="Zapisz").click()
