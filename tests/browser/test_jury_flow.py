@@ -103,3 +103,70 @@ def test_juror_declares_reads_and_scores(live_server, page, db, make):
     assert sheet.assignment_id == assignment.id and sheet.status is SheetStatus.submitted
     assert sorted(s.value for s in sheet.scores) == [6.0, 12.5]
     path.unlink()
+
+
+def test_stage2_juror_records_a_visit_on_a_phone_and_scores(live_server, page, db, make):
+    """At 320 px: a stage-2 juror starts a visit from "My visits", answers the
+    channel's checklist and submits it, then scores the entry's stage-2 sheet,
+    marking the stage-1 site-visit issue as confirmed."""
+    from app.jury.models import IssueCheck, SiteVisitIssue
+    from app.jury.visits.models import ChecklistItemKind, MysteryVisit, VisitChannel, VisitStatus
+
+    edition = make.edition(status=EditionStatus.stage2, areas=0, name="Przyjazny Urząd 2026")
+    area = make.area(edition=edition, name="Standardy obsługi klienta")
+    make.criterion(area=area, stage=1, name="Karta usług")
+    courtesy = make.criterion(
+        area=area, stage=2, name="Obsługa na miejscu", comment_rule=CommentRule.never
+    )
+    make.checklist_item(
+        edition=edition, channel=VisitChannel.in_person, prompt="Czy oznakowanie jest czytelne?"
+    )
+    make.checklist_item(
+        edition=edition,
+        channel=VisitChannel.in_person,
+        kind=ChecklistItemKind.minutes,
+        prompt="Czas oczekiwania (minuty)",
+        criterion=courtesy,
+    )
+    office = make.office(name="Urząd Gminy Zielonka")
+    entry = make.application(edition=edition, office=office, status=ApplicationStatus.qualified)
+    stage1 = make.sheet(application=entry, juror=make.juror(edition=edition), fill=5)
+    issue = make.site_visit_issue(sheet=stage1, text="Deklarowany czas oczekiwania: 15 minut")
+    juror = make.juror(edition=edition, email="wizytator@example.org")
+    juror.jury_memberships[0].conflicts_confirmed_at = stage1.submitted_at
+    assignment = make.assignment(application=entry, juror=juror, stage=2)
+    db.session.commit()
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    _sign_in(page, live_server.url, "wizytator@example.org")
+    page.goto(live_server.url + f"/jury/editions/{edition.id}/visits")
+    page.get_by_label("Kanał kontaktu").select_option("in_person")
+    page.get_by_role("button", name="Rozpocznij wizytę: Urząd Gminy Zielonka").click()
+    page.get_by_label("Data i godzina wizyty").fill("2026-05-04T10:30")
+    page.get_by_role("group", name="Czy oznakowanie jest czytelne?").get_by_label("Tak").check()
+    page.get_by_label("Czas oczekiwania (minuty)").fill("12")
+    page.get_by_label("Uwagi").fill("Punkt obsługi przy wejściu, kolejka krótka.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="Wyślij").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    # The stage-2 sheet shows the visit and the stage-1 issue to confirm.
+    page.goto(live_server.url + f"/jury/editions/{edition.id}/entries?stage=2")
+    page.get_by_role("link", name="Oceń: Urząd Gminy Zielonka").click()
+    expect(page.locator(".evidence")).to_contain_text("12 min")
+    page.get_by_role("group", name="Deklarowany czas oczekiwania: 15 minut").get_by_label(
+        "Potwierdzone", exact=True
+    ).check()
+    page.get_by_label("Ocena").fill("8")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="Wyślij kartę").click()
+    expect(page.get_by_text("Karta ocen została wysłana.")).to_be_visible()
+
+    db.session.expire_all()
+    visit = db.session.scalars(sa.select(MysteryVisit)).one()
+    assert visit.status is VisitStatus.submitted and visit.visitor_id == juror.id
+    assert db.session.get(SiteVisitIssue, issue.id).check is IssueCheck.confirmed
+    sheet = db.session.scalars(
+        sa.select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id)
+    ).one()
+    assert sheet.status is SheetStatus.submitted and sheet.scores[0].value == 8.0
