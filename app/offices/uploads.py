@@ -158,3 +158,29 @@ def store_document(stream: BinaryIO, filename: str | None, *, max_bytes: int) ->
         part.unlink(missing_ok=True)
         raise
     return StoredFile(stored_name, original, mime, size, digest.hexdigest())
+
+
+# A user's file shown in the browser is still that user's content: it may not
+# run script, load anything or act as our origin. Chromium's PDF viewer still
+# renders inside this sandbox (checked with Chromium 156).
+INLINE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; sandbox"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+def send_inline(path: Path, *, mimetype: str, download_name: str):
+    """Serve a stored evidence file for viewing in the browser, locked down.
+    The caller checks the permission and that the kind may be shown inline."""
+    from flask import abort, send_file
+
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=mimetype, as_attachment=False, download_name=download_name, max_age=0
+    )
+    response.headers.update(INLINE_HEADERS)
+    return response

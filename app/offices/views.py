@@ -343,14 +343,6 @@ def download_document(document_id: int):
     )
 
 
-# An uploaded file shown in the browser is still the applicant's content: it
-# may not run script, load anything or act as our origin. Chromium's PDF viewer
-# still renders inside this sandbox (checked with Chromium 156).
-INLINE_CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; sandbox"
-)
-
-
 @bp.route("/documents/<int:document_id>/view")
 @login_required
 def view_document(document_id: int):
@@ -360,20 +352,11 @@ def view_document(document_id: int):
         abort(403)
     if not document.viewable_inline:
         return redirect(url_for("offices.download_document", document_id=document.id))
-    path = uploads.document_path(document.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
+    return uploads.send_inline(
+        uploads.document_path(document.stored_name),
         mimetype=document.content_type,
-        as_attachment=False,
         download_name=document.original_name,
-        max_age=0,
     )
-    response.headers["Content-Security-Policy"] = INLINE_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
 
 
 @bp.route("/office/applications/<int:application_id>/submit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ visits and outside findings; photo and attachment files."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -38,17 +38,12 @@ from app.jury.visits.models import (
     has_conflict,
 )
 from app.offices.models import Application, ApplicationStatus
+from app.offices.uploads import send_inline
 from app.timeutil import from_local, to_local
 
 bp = Blueprint("visits", __name__, static_folder="static", static_url_path="/visits-static")
 
 # Photos and attachments are shown in the browser, but never run there.
-FILE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-}
-
-
 # ---- organizer: checklist ---------------------------------------------------
 
 
@@ -341,14 +336,11 @@ def delete_photo(visit_id: int, photo_id: int):
 
 
 def _send_evidence(stored_name: str | None, mimetype: str, download_name: str):
-    path = files.evidence_path(stored_name) if stored_name else None
-    if path is None or not path.is_file():
+    if not stored_name:
         abort(404)
-    response = send_file(
-        path, mimetype=mimetype, as_attachment=False, download_name=download_name, max_age=0
+    return send_inline(
+        files.evidence_path(stored_name), mimetype=mimetype, download_name=download_name
     )
-    response.headers.update(FILE_HEADERS)
-    return response
 
 
 @bp.route("/jury/photos/<int:photo_id>")
