@@ -382,3 +382,34 @@ class Factories:
         return SimpleNamespace(
             edition=edition, criteria=scale, juror=juror, assignments=assignments
         )
+
+    # evidence files
+    def document(
+        self,
+        *,
+        application,
+        name="karta-uslug.pdf",
+        content=b"%PDF-1.4\n%%EOF\n",
+        content_type="application/pdf",
+    ):
+        """A document row with its file written under a server-made name."""
+        import hashlib
+        import secrets
+
+        from app.offices import uploads
+        from app.offices.models import Document
+
+        stored = f"{secrets.token_hex(8)}.{name.rsplit('.', 1)[-1]}"
+        path = uploads.document_path(stored)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return self._add(
+            Document(
+                application=application,
+                original_name=name,
+                stored_name=stored,
+                content_type=content_type,
+                size_bytes=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        )

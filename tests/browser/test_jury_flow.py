@@ -4,15 +4,12 @@ nothing, and a submitted sheet."""
 
 from __future__ import annotations
 
-import hashlib
-
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.editions.models import CommentRule, EditionStatus
 from app.jury.models import ScoreSheet, SheetStatus
-from app.offices import uploads
-from app.offices.models import ApplicationStatus, Document
+from app.offices.models import ApplicationStatus
 from tests.factories import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -42,20 +39,7 @@ def test_juror_declares_reads_and_scores(live_server, page, db, make):
     application = make.application(
         edition=edition, office=office, status=ApplicationStatus.submitted
     )
-    stored = "jury-flow-karta.pdf"
-    path = uploads.document_path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(PDF)
-    db.session.add(
-        Document(
-            application=application,
-            original_name="karta-uslug.pdf",
-            stored_name=stored,
-            content_type="application/pdf",
-            size_bytes=len(PDF),
-            sha256=hashlib.sha256(PDF).hexdigest(),
-        )
-    )
+    make.document(application=application, content=PDF)
     juror = make.juror(edition=edition, email="jurorka@example.org", full_name="Ewa Jurorka")
     assignment = make.assignment(application=application, juror=juror)
     db.session.commit()
@@ -102,7 +86,6 @@ def test_juror_declares_reads_and_scores(live_server, page, db, make):
     sheet = db.session.scalars(sa.select(ScoreSheet)).one()
     assert sheet.assignment_id == assignment.id and sheet.status is SheetStatus.submitted
     assert sorted(s.value for s in sheet.scores) == [6.0, 12.5]
-    path.unlink()
 
 
 def test_stage2_juror_records_a_visit_on_a_phone_and_scores(live_server, page, db, make):

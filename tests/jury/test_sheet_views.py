@@ -34,27 +34,6 @@ def roles(make, db, scoring):
     }
 
 
-def _pdf_document(db, application):
-    from app.offices import uploads
-    from app.offices.models import Document
-
-    stored = f"matrix-{application.id}.pdf"
-    path = uploads.document_path(stored)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    document = Document(
-        application=application,
-        original_name="karta.pdf",
-        stored_name=stored,
-        content_type="application/pdf",
-        size_bytes=15,
-        sha256="0" * 64,
-    )
-    db.session.add(document)
-    db.session.flush()
-    return document
-
-
 ROLES = ["anonymous", "office", "juror_assigned", "juror_other", "juror_conflicted", "organizer"]
 
 
@@ -88,7 +67,7 @@ EXPECTED = {
 def test_permission_matrix(client, make, db, auth, scoring, roles, route, role_index):
     role = ROLES[role_index]
     sheet = make.sheet(assignment=scoring.assignment, fill=5)
-    document = _pdf_document(db, scoring.application) if route == "view_document" else None
+    document = make.document(application=scoring.application) if route == "view_document" else None
     if route == "save":
         sheet.status = SheetStatus.draft
         sheet.submitted_at = None

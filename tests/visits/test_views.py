@@ -202,7 +202,11 @@ def test_juror_records_a_visit_with_a_photo_and_submits_it(client, login_as, rou
     # the juror's draft for this channel is reused rather than a second one made
     assert visit_id == routes.ids["draft"]
     page = client.get(f"/jury/visits/{visit_id}").get_data(as_text=True)
-    assert "Zapisz wersję roboczą" in page and "Wyślij" in page and 'enctype="multipart/form-data"' in page
+    assert (
+        "Zapisz wersję roboczą" in page
+        and "Wyślij" in page
+        and 'enctype="multipart/form-data"' in page
+    )
     data = visit_post(routes, form_version(client, visit_id))
     data["photos"] = [(io.BytesIO(jpeg_with_gps()), "miejsce.jpg")]
     response = client.post(
