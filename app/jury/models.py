@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -125,10 +126,14 @@ class Assignment(db.Model):
         return _authenticated(user) and user.id == self.juror_id
 
     @classmethod
+    @functools.cache
     def conflicted_expression(cls):
         """The juror declared a conflict with the entry's office (an EXISTS)."""
         from app.offices.models import Application
 
+        # Correlated to the assignment explicitly: nested inside
+        # may_work_expression, auto-correlation only looks one level up and
+        # would scan every assignment instead.
         return (
             sa.select(ConflictOfInterest.id)
             .join(Application, Application.id == cls.application_id)
@@ -137,10 +142,12 @@ class Assignment(db.Model):
                 ConflictOfInterest.juror_id == cls.juror_id,
                 ConflictOfInterest.office_id == Application.office_id,
             )
+            .correlate(cls)
             .exists()
         )
 
     @classmethod
+    @functools.cache
     def may_work_expression(cls):
         """juror_may_work() as a column expression, for loading it with the
         assignment instead of asking once per permission check."""
@@ -156,6 +163,7 @@ class Assignment(db.Model):
                 JuryMembership.conflicts_confirmed_at.is_not(None),
                 ~cls.conflicted_expression(),
             )
+            .correlate(cls)
             .exists()
         )
 

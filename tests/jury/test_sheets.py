@@ -342,3 +342,31 @@ def test_stage2_juror_marks_the_briefing(request_ctx, db, make, scoring):
             actor=visitor,
             data=SheetInput(version=stage2.sheet.version, issue_checks={issue.id: ("maybe", "")}),
         )
+
+
+def test_another_jurors_conflict_does_not_shut_this_juror_out(db, make, scoring):
+    """The 'may work' rule looks at this assignment's juror and office only
+    (a nested subquery once lost its correlation and looked at every assignment)."""
+    from tests.jury.conftest import add_conflict
+
+    other_office = make.office()
+    other_entry = make.application(
+        edition=scoring.edition, office=other_office, status=scoring.application.status
+    )
+    colleague = make.juror(edition=scoring.edition)
+    make.assignment(application=other_entry, juror=colleague)
+    add_conflict(db, edition=scoring.edition, juror=colleague, office=other_office)
+    db.session.expire_all()
+    assert scoring.assignment.juror_may_work()
+    loaded = db.session.scalar(
+        sa.select(type(scoring.assignment))
+        .where(type(scoring.assignment).id == scoring.assignment.id)
+        .options(
+            sa.orm.with_expression(
+                type(scoring.assignment).may_work,
+                type(scoring.assignment).may_work_expression(),
+            )
+        )
+        .execution_options(populate_existing=True)
+    )
+    assert loaded.may_work is True
