@@ -136,6 +136,14 @@ def can_add_stage2_evidence(application: Application, user) -> bool:
     return _stage2_open(application) and can_view_stage2_evidence(application, user)
 
 
+def can_start_visit(application: Application, user) -> bool:
+    """Start a visit report of one's own: the entry's stage-2 jurors, during
+    stage 2. (Organizers plan visits and type outside visitors' reports.)"""
+    return bool(
+        _authenticated(user) and user.is_juror and can_add_stage2_evidence(application, user)
+    )
+
+
 class MysteryVisit(db.Model):
     """A mystery shopper's report on one contact with an office through one
     channel. The visitor is a juror, or an outside person whose report an

@@ -21,7 +21,7 @@ from app.audit import services as audit
 from app.editions.models import Edition, EditionStatus
 from app.errors import LaurelError
 from app.extensions import db
-from app.jury.models import ConflictOfInterest, JuryMembership, MembershipStatus
+from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
 from app.jury.visits import files
 from app.jury.visits.checklist import items_of
 from app.jury.visits.models import (
@@ -184,6 +184,56 @@ def start_visit(application: Application, *, actor, channel: VisitChannel) -> My
         after={"application_id": application.id, "channel": channel},
     )
     return visit
+
+
+def _no_conflict(juror):
+    """SQL: the juror declared no conflict with the application's office."""
+    return ~(
+        sa.select(ConflictOfInterest.id)
+        .where(
+            ConflictOfInterest.edition_id == Application.edition_id,
+            ConflictOfInterest.juror_id == juror.id,
+            ConflictOfInterest.office_id == Application.office_id,
+        )
+        .exists()
+    )
+
+
+def juror_visits(edition: Edition, juror) -> list[MysteryVisit]:
+    """The visits an organizer planned for this juror or the juror recorded, in
+    the edition, by due date; offices the juror declared a conflict with are
+    left out (one query plus the offices)."""
+    return list(
+        db.session.scalars(
+            sa.select(MysteryVisit)
+            .join(Application, Application.id == MysteryVisit.application_id)
+            .where(
+                Application.edition_id == edition.id,
+                MysteryVisit.visitor_id == juror.id,
+                _no_conflict(juror),
+            )
+            .options(selectinload(MysteryVisit.application).selectinload(Application.office))
+            .order_by(MysteryVisit.due_on.is_(None), MysteryVisit.due_on, MysteryVisit.id)
+        )
+    )
+
+
+def juror_stage2_entries(edition: Edition, juror) -> list[Application]:
+    """The entries the juror scores in stage 2, without those whose office the
+    juror declared a conflict with (one query plus the offices)."""
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(Assignment, Assignment.application_id == Application.id)
+            .where(
+                Application.edition_id == edition.id,
+                Assignment.juror_id == juror.id,
+                Assignment.stage == 2,
+                _no_conflict(juror),
+            )
+            .options(selectinload(Application.office))
+        )
+    )
 
 
 def visits_of_edition(edition: Edition) -> list[MysteryVisit]:

@@ -15,7 +15,7 @@ from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
 from app.jury import services as jury_services
-from app.jury.models import Assignment, MembershipStatus
+from app.jury.models import MembershipStatus
 from app.jury.visits import checklist, files, findings, services
 from app.jury.visits.forms import (
     ChecklistItemForm,
@@ -34,8 +34,8 @@ from app.jury.visits.models import (
     VisitChannel,
     VisitPhoto,
     can_add_stage2_evidence,
+    can_start_visit,
     can_view_stage2_evidence,
-    has_conflict,
 )
 from app.offices.models import Application, ApplicationStatus
 from app.offices.uploads import send_inline
@@ -193,32 +193,20 @@ def my_visits(edition_id: int):
     membership = jury_services.membership_for(edition, current_user)
     if membership is None or membership.status is not MembershipStatus.accepted:
         abort(403)
-    visits = db.session.scalars(
-        sa.select(MysteryVisit)
-        .join(Application, Application.id == MysteryVisit.application_id)
-        .where(Application.edition_id == edition.id, MysteryVisit.visitor_id == current_user.id)
-        .options(selectinload(MysteryVisit.application).selectinload(Application.office))
-        .order_by(MysteryVisit.due_on.is_(None), MysteryVisit.due_on, MysteryVisit.id)
-    ).all()
-    entries = db.session.scalars(
-        sa.select(Application)
-        .join(Assignment, Assignment.application_id == Application.id)
-        .where(
-            Application.edition_id == edition.id,
-            Assignment.juror_id == current_user.id,
-            Assignment.stage == 2,
-        )
-        .options(selectinload(Application.office))
-    ).all()
-    entries = [a for a in entries if not has_conflict(a, current_user)]
-    visits = [v for v in visits if v.can_view(current_user)]
+    visits = services.juror_visits(edition, current_user)
+    entries = services.juror_stage2_entries(edition, current_user)
     return render_template(
         "jury_visits/my_visits.html",
         edition=edition,
         visits=visits,
         entries=entries,
         late={v.id for v in visits if services.is_late(v)},
-        can_add={a.id for a in entries if can_add_stage2_evidence(a, current_user)},
+        # Every listed entry is one the juror scores in stage 2 without a
+        # conflict, so can_start_visit comes down to stage 2 being open: asked
+        # once, for the first entry, instead of once per row.
+        can_add={a.id for a in entries}
+        if entries and can_start_visit(entries[0], current_user)
+        else set(),
         start_form=StartVisitForm(),
     )
 
@@ -227,7 +215,7 @@ def my_visits(edition_id: int):
 @login_required
 def start_visit(application_id: int):
     application = db.get_or_404(Application, application_id)
-    if not (can_add_stage2_evidence(application, current_user) and current_user.is_juror):
+    if not can_start_visit(application, current_user):
         abort(403)
     form = StartVisitForm()
     if not form.validate_on_submit():
