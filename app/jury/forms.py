@@ -117,6 +117,7 @@ class SheetForm(FlaskForm):
         except (TypeError, ValueError):
             version = -1  # a forged field: treated as a stale form
         data = SheetInput(version=version, general_comment=self.general_comment.data or "")
+        issues: dict[int, str] = {}
         for key in formdata:
             match = _FIELD.match(key)
             if not match:
@@ -126,12 +127,14 @@ class SheetForm(FlaskForm):
                 typed = data.scores.setdefault(number, ScoreInput())
                 setattr(typed, kind, formdata.get(key, ""))
             elif kind == "issue":
-                data.issues.append(formdata.get(key, ""))
+                issues[number] = formdata.get(key, "")
             elif kind == "check":
                 data.issue_checks[number] = (
                     formdata.get(key, ""),
                     formdata.get(f"note-{number}", ""),
                 )
+        # In the order of the fields, whatever order the browser sent them in.
+        data.issues = [issues[n] for n in sorted(issues)]
         return data
 
 

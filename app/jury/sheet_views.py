@@ -167,9 +167,9 @@ def _render_entry(
             # Only the error summary reads them.
             labels=_field_labels(criteria) if errors else {},
             issue_slots=min(issues_typed + 2, sheets.MAX_ISSUES),
-            conflict_panel=conflict,
+            # After a refused save: the sheet as the other tab or person saved it.
             conflict=sheet if conflict else None,
-            conflict_scores=stored_scores,
+            conflict_panel=conflict,
             stored_scores=stored_scores,
             can_score=assignment.can_score(current_user),
             peers=workspace.peer_sheets(assignment)

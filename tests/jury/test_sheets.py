@@ -370,3 +370,16 @@ def test_another_jurors_conflict_does_not_shut_this_juror_out(db, make, scoring)
         .execution_options(populate_existing=True)
     )
     assert loaded.may_work is True
+
+
+def test_form_reads_issues_in_field_order(app):
+    from werkzeug.datastructures import MultiDict
+
+    from app.jury.forms import SheetForm
+
+    with app.test_request_context("/", method="POST"):
+        form = SheetForm(formdata=MultiDict({"version": "3"}))
+        sent = MultiDict([("issue-10", "C"), ("issue-2", "B"), ("issue-0", "A"), ("value-7", "5")])
+        data = form.to_input(sent)
+    assert data.issues == ["A", "B", "C"] and data.version == 3
+    assert data.scores[7].value == "5"
