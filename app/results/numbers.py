@@ -255,7 +255,7 @@ def place(
     return result
 
 
-def iter_pairs(rows: Iterable[SheetTotal], stage: int) -> dict[tuple[Hashable, Hashable], float]:
+def sheet_scores(rows: Iterable[SheetTotal], stage: int) -> dict[tuple[Hashable, Hashable], float]:
     """(juror, entry) -> raw sheet score for one stage's counted sheets."""
     out: dict[tuple[Hashable, Hashable], float] = {}
     for row in rows:
@@ -265,3 +265,19 @@ def iter_pairs(rows: Iterable[SheetTotal], stage: int) -> dict[tuple[Hashable, H
         if value is not None:
             out[(row.juror_id, row.entry_id)] = value
     return out
+
+
+@dataclass
+class StageScores:
+    """One stage's entry scores, raw and normalised, and the jurors left raw."""
+
+    raw: dict[Hashable, float]
+    normalised: dict[Hashable, float]
+    not_normalised: list[NotNormalised]
+
+
+def stage_scores(rows: Iterable[SheetTotal], stage: int) -> StageScores:
+    """Rules 1-3 for one stage: sheet scores, normalisation, entry means."""
+    sheets = sheet_scores(rows, stage)
+    fixed, skipped = normalise(sheets, stage=stage)
+    return StageScores(entry_means(sheets), entry_means(fixed), skipped)
