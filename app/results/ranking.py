@@ -106,32 +106,47 @@ def tie_keys_for(stage: Stage, rule: str) -> tuple[str, ...]:
 def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
     """Per counted sheet: Σ weight·value and Σ weight·max (one grouped query).
 
-    A score without a value (only possible on a draft) counts in neither sum."""
-    rows = db.session.execute(
-        sa.select(
-            Assignment.juror_id,
-            Assignment.application_id,
-            ScoreSheet.stage,
-            sa.func.sum(Score.value * Criterion.weight),
-            sa.func.sum(Score.max_score * Criterion.weight),
-        )
-        .select_from(Score)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+    The scores are summed per sheet first, over the edition's counted sheets
+    picked by an IN list, and only the ~15,000 sums are joined to their
+    assignments: the database then walks the score index in sheet order and
+    needs no sort for the grouping, so the query costs about what a bare
+    GROUP BY over the same scores does. A score without a value (only possible
+    on a draft) counts in neither sum. The sums are cast to float in
+    SQL, so no Decimal is made on the way."""
+    counted_sheets = (
+        sa.select(ScoreSheet.id)
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .join(Application, Application.id == Assignment.application_id)
         .where(
             Application.edition_id == edition_id,
             Application.status != ApplicationStatus.draft,
             ScoreSheet.status.in_(COUNTED),
-            Score.value.is_not(None),
         )
-        .group_by(ScoreSheet.id, Assignment.juror_id, Assignment.application_id, ScoreSheet.stage)
-    ).all()
-    return [
-        numbers.SheetTotal(juror, entry, int(stage), float(points), float(attainable))
-        for juror, entry, stage, points, attainable in rows
-    ]
+    )
+    sums = (
+        sa.select(
+            Score.sheet_id.label("sheet_id"),
+            sa.func.sum(Score.value * Criterion.weight).label("points"),
+            sa.func.sum(Score.max_score * Criterion.weight).label("attainable"),
+        )
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Score.sheet_id.in_(counted_sheets), Score.value.is_not(None))
+        .group_by(Score.sheet_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Assignment.juror_id,
+            Assignment.application_id,
+            ScoreSheet.stage,
+            sa.cast(sums.c.points, sa.Float),
+            sa.cast(sums.c.attainable, sa.Float),
+        )
+        .select_from(sums)
+        .join(ScoreSheet, ScoreSheet.id == sums.c.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+    )
+    return [numbers.SheetTotal(*row) for row in rows]
 
 
 def _checklist_tallies(edition_id: int) -> dict[int, numbers.ChecklistTally]:
