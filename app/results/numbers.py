@@ -109,24 +109,17 @@ class NotNormalised:
     reason: str  # "too_few_sheets" or "no_spread"
 
 
-def normalise(
-    scores: Mapping[tuple[Hashable, Hashable], float], *, stage: int
-) -> tuple[dict[tuple[Hashable, Hashable], float], list[NotNormalised]]:
-    """Normalised sheet scores of one stage (rule 2).
-
-    `scores` maps (juror, entry) to the raw sheet score. Returns the same keys
-    with normalised scores, and the jurors left as they were. With a single
-    sheet in the stage the stage SD is 0 and every normalised score is the
-    stage mean, which is also that sheet's raw score."""
-    if not scores:
+def _normalise_jurors(
+    by_juror: Mapping[Hashable, list[tuple[Hashable, float]]], *, stage: int
+) -> tuple[dict[Hashable, list[tuple[Hashable, float]]], list[NotNormalised]]:
+    """Rule 2 on each juror's (entry, raw score) list: the same lists with
+    normalised scores, and the jurors left raw."""
+    everything = [value for sheets in by_juror.values() for _, value in sheets]
+    if not everything:
         return {}, []
-    everything = list(scores.values())
     stage_mean = _mean(everything)
     stage_sd = _population_sd(everything, stage_mean)
-    by_juror: dict[Hashable, list[tuple[Hashable, float]]] = defaultdict(list)
-    for (juror, entry), value in scores.items():
-        by_juror[juror].append((entry, value))
-    result: dict[tuple[Hashable, Hashable], float] = {}
+    result: dict[Hashable, list[tuple[Hashable, float]]] = {}
     skipped: list[NotNormalised] = []
     for juror, sheets in by_juror.items():
         values = [v for _, v in sheets]
@@ -140,13 +133,28 @@ def normalise(
                 reason = "no_spread"
         if reason is not None:
             skipped.append(NotNormalised(juror, stage, len(values), reason))
-            for entry, value in sheets:
-                result[(juror, entry)] = value
+            result[juror] = list(sheets)
             continue
-        for entry, value in sheets:
-            result[(juror, entry)] = stage_mean + stage_sd * (value - mean) / sd
+        scale = stage_sd / sd
+        result[juror] = [(entry, stage_mean + scale * (v - mean)) for entry, v in sheets]
     skipped.sort(key=lambda s: (s.stage, str(s.juror_id)))
     return result, skipped
+
+
+def normalise(
+    scores: Mapping[tuple[Hashable, Hashable], float], *, stage: int
+) -> tuple[dict[tuple[Hashable, Hashable], float], list[NotNormalised]]:
+    """Normalised sheet scores of one stage (rule 2).
+
+    `scores` maps (juror, entry) to the raw sheet score. Returns the same keys
+    with normalised scores, and the jurors left as they were. With a single
+    sheet in the stage the stage SD is 0 and every normalised score is the
+    stage mean, which is also that sheet's raw score."""
+    by_juror: dict[Hashable, list[tuple[Hashable, float]]] = defaultdict(list)
+    for (juror, entry), value in scores.items():
+        by_juror[juror].append((entry, value))
+    fixed, skipped = _normalise_jurors(by_juror, stage=stage)
+    return {(j, e): v for j, sheets in fixed.items() for e, v in sheets}, skipped
 
 
 def entry_means(scores: Mapping[tuple[Hashable, Hashable], float]) -> dict[Hashable, float]:
@@ -288,7 +296,22 @@ class StageScores:
 
 
 def stage_scores(rows: Iterable[SheetTotal], stage: int) -> StageScores:
-    """Rules 1-3 for one stage: sheet scores, normalisation, entry means."""
-    sheets = sheet_scores(rows, stage)
-    fixed, skipped = normalise(sheets, stage=stage)
-    return StageScores(entry_means(sheets), entry_means(fixed), skipped)
+    """Rules 1-3 for one stage: sheet scores, normalisation, entry means.
+
+    The same steps as sheet_scores, normalise and entry_means, grouped by
+    juror once instead of keyed by (juror, entry): this runs over every sheet
+    of a national edition on each ranking."""
+    by_juror: dict[Hashable, list[tuple[Hashable, float]]] = defaultdict(list)
+    for juror, entry, row_stage, points, attainable in rows:
+        if row_stage == stage and attainable > 0:
+            by_juror[juror].append((entry, 100.0 * points / attainable))
+    fixed, skipped = _normalise_jurors(by_juror, stage=stage)
+
+    def means(grouped: Mapping[Hashable, list[tuple[Hashable, float]]]) -> dict[Hashable, float]:
+        by_entry: dict[Hashable, list[float]] = defaultdict(list)
+        for sheets in grouped.values():
+            for entry, value in sheets:
+                by_entry[entry].append(value)
+        return {entry: _mean(values) for entry, values in by_entry.items()}
+
+    return StageScores(means(by_juror), means(fixed), skipped)
