@@ -8,7 +8,7 @@ normalisation has work to do. Stage 2 as well, smaller: the best 600 entries,
 3 jurors each, 10 stage-2 criteria (18,000 scores) and two mystery-shopper
 visits per entry with five checklist items.
 
-It then times, as the median of 5 runs:
+It then times, as the median of 5 runs (the two taking turns):
   - the ranking service, `rank(edition, stage="final")` (entries, sheet sums,
     checklist tallies, normalisation, positions), and
   - the baseline: one bare SQL aggregate of the same scores, fully fetched,
@@ -319,14 +319,19 @@ def build() -> int:
     return edition.id
 
 
-def median_seconds(run) -> float:
-    run()  # warm-up: caches, the first compile of each statement
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
+def median_seconds(*runs) -> list[float]:
+    """Median seconds of RUNS calls of each function, after one warm-up call
+    each (caches, the first compile of each statement). The functions take
+    turns, so a busy moment on the machine falls on both alike."""
+    for run in runs:
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(RUNS):
+        for run, bucket in zip(runs, times, strict=True):
+            start = time.perf_counter()
+            run()
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(bucket) for bucket in times]
 
 
 def measure(url: str, instance: Path) -> tuple[float, float]:
@@ -365,8 +370,9 @@ def measure(url: str, instance: Path) -> tuple[float, float]:
             f"{len(stage1.not_normalised)} jurors not normalised; {len(statements)} queries"
         )
 
-        ranking_s = median_seconds(lambda: rank(edition, stage="final"))
-        baseline_s = median_seconds(lambda: db.session.execute(BASELINE).all())
+        ranking_s, baseline_s = median_seconds(
+            lambda: rank(edition, stage="final"), lambda: db.session.execute(BASELINE).all()
+        )
         print(f"{dialect}: ranking / bare aggregate = {ranking_s / baseline_s:.2f}x (target 2x)")
         db.session.remove()
         db.engine.dispose()
