@@ -296,22 +296,37 @@ class StageScores:
 
 
 def stage_scores(rows: Iterable[SheetTotal], stage: int) -> StageScores:
-    """Rules 1-3 for one stage: sheet scores, normalisation, entry means.
+    """Rules 1-3 for one stage: sheet scores, normalisation, entry means."""
+    return all_stage_scores(rows, stages=(stage,))[stage]
 
-    The same steps as sheet_scores, normalise and entry_means, grouped by
-    juror once instead of keyed by (juror, entry): this runs over every sheet
-    of a national edition on each ranking."""
-    by_juror: dict[Hashable, list[tuple[Hashable, float]]] = defaultdict(list)
+
+def all_stage_scores(
+    rows: Iterable[SheetTotal], stages: Sequence[int] = (1, 2)
+) -> dict[int, StageScores]:
+    """Rules 1-3 for each stage, in one pass over the sheets.
+
+    The same steps as sheet_scores, normalise and entry_means, but grouped by
+    stage and juror once instead of keyed by (juror, entry): this runs over
+    every sheet of a national edition on each ranking."""
+    grouped: dict[int, dict[Hashable, list[tuple[Hashable, float]]]] = {
+        s: defaultdict(list) for s in stages
+    }
     for juror, entry, row_stage, points, attainable in rows:
-        if row_stage == stage and attainable > 0:
+        by_juror = grouped.get(row_stage)
+        if by_juror is not None and attainable > 0:
             by_juror[juror].append((entry, 100.0 * points / attainable))
-    fixed, skipped = _normalise_jurors(by_juror, stage=stage)
-
-    def means(grouped: Mapping[Hashable, list[tuple[Hashable, float]]]) -> dict[Hashable, float]:
-        by_entry: dict[Hashable, list[float]] = defaultdict(list)
-        for sheets in grouped.values():
-            for entry, value in sheets:
-                by_entry[entry].append(value)
-        return {entry: _mean(values) for entry, values in by_entry.items()}
-
-    return StageScores(means(by_juror), means(fixed), skipped)
+    result = {}
+    for stage, by_juror in grouped.items():
+        fixed, skipped = _normalise_jurors(by_juror, stage=stage)
+        raw: dict[Hashable, list[float]] = defaultdict(list)
+        normalised: dict[Hashable, list[float]] = defaultdict(list)
+        for juror, sheets in by_juror.items():
+            for (entry, value), (_, fixed_value) in zip(sheets, fixed[juror], strict=True):
+                raw[entry].append(value)
+                normalised[entry].append(fixed_value)
+        result[stage] = StageScores(
+            {e: _mean(v) for e, v in raw.items()},
+            {e: _mean(v) for e, v in normalised.items()},
+            skipped,
+        )
+    return result

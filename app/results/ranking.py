@@ -228,8 +228,7 @@ def rank(
     raw: dict[int, dict] = {}
     normalised: dict[int, dict] = {}
     notes: list[numbers.NotNormalised] = []
-    for s in (1, 2):
-        scores = numbers.stage_scores(totals, s)
+    for s, scores in numbers.all_stage_scores(totals).items():
         raw[s], normalised[s] = scores.raw, scores.normalised
         notes.extend(scores.not_normalised)
     checklist = {e: numbers.checklist_result(t) for e, t in tallies.items()}
