@@ -281,3 +281,12 @@ def test_rank_runs_a_fixed_number_of_queries(db, contest, make, entries):
     # entries, sheet sums, checklist tallies, names of the jurors left raw
     # (the ones with fewer than 3 sheets)
     assert len(statements) == 4, statements
+
+
+def test_an_unflushed_change_counts(contest, make, db):
+    juror = make.juror()
+    entry = contest.entry("Urząd A")
+    contest.score(entry, juror, 40)
+    sheet = entry.assignments[0].sheet
+    sheet.status = SheetStatus.draft  # reopened earlier in the same request, not flushed yet
+    assert rank(contest.edition, stage=1).ranked == []
