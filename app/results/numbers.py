@@ -257,18 +257,24 @@ def place(
         count: dict[tuple, int] = defaultdict(int)
         for key in ordered:
             count[key] += 1
-        same_score: dict[tuple, list[Hashable]] = defaultdict(list)
-        for entry in members:
-            same_score[keys[entry][0]].append(entry)
+        # The deepest tie-break key an entry needs to stand apart from every
+        # other entry with its score. In the sorted keys, the longest shared
+        # prefix with any other key is the one with a neighbour, so looking at
+        # the two neighbours is enough (no pairwise comparison in a large tie).
+        distinct = sorted(count)
+        deepest_at: dict[tuple, int] = {}
+        for i, key in enumerate(distinct):
+            deepest = 0
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(distinct) and distinct[j][0] == key[0]:
+                    other = distinct[j]
+                    deepest = max(
+                        deepest, next(n for n in range(1, len(key)) if other[n] != key[n])
+                    )
+            deepest_at[key] = deepest
         for entry in members:
             key = keys[entry]
-            # The deepest key needed to set it apart from every entry with its score.
-            deepest = 0
-            if count[key] == 1:
-                for other in same_score[key[0]]:
-                    if other != entry:
-                        n = next(i for i in range(1, len(key)) if keys[other][i] != key[i])
-                        deepest = max(deepest, n)
+            deepest = deepest_at[key] if count[key] == 1 else 0
             decided_by = tie_names[deepest - 1] if deepest and deepest <= len(tie_names) else None
             result[entry] = Placed(first_at[key], count[key] > 1, decided_by)
     return result

@@ -83,3 +83,32 @@ def test_a_constant_added_to_one_jurors_scores_changes_no_normalised_position(sh
         for key, values in sheets.items()
     }
     assert positions(totals(shifted), normalised=True) == positions(rows, normalised=True)
+
+
+small = st.one_of(st.none(), st.integers(0, 2).map(float))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 2).map(float), small, small), min_size=1, max_size=12)
+)
+def test_decided_by_names_the_deepest_key_needed(rows):
+    """Against the definition, pair by pair: the tie-break key that sets an
+    entry apart from every other entry with its score is the deepest first
+    difference; none when the score alone does, or when it stays tied."""
+    entries = list(range(len(rows)))
+    placed = numbers.place(
+        entries,
+        score={e: rows[e][0] for e in entries},
+        category={e: 0 for e in entries},
+        tie_breaks=[{e: rows[e][1] for e in entries}, {e: rows[e][2] for e in entries}],
+        tie_names=["checklist", "stage1"],
+    )
+    for e in entries:
+        same = [o for o in entries if o != e and rows[o][0] == rows[e][0]]
+        if any(rows[o] == rows[e] for o in same):
+            assert placed[e].tied and placed[e].decided_by is None
+            continue
+        depth = max((next(n for n in (1, 2) if rows[o][n] != rows[e][n]) for o in same), default=0)
+        assert placed[e].decided_by == (None, "checklist", "stage1")[depth]
+        assert not placed[e].tied
