@@ -50,3 +50,36 @@ def register(app) -> None:
             "(juror1 has a submitted sheet, a late draft and one not started)."
         )
         click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+
+    @app.cli.command("ranking")
+    @click.argument("edition_slug")
+    @click.option(
+        "--stage",
+        type=click.Choice(["1", "2", "final"]),
+        default="final",
+        show_default=True,
+        help="Rank by the stage-1, stage-2 or final score.",
+    )
+    @click.option(
+        "--raw/--normalised",
+        "raw",
+        default=None,
+        help="Scores as given, or with each juror's bias taken out [default: the edition's setting].",
+    )
+    def ranking_command(edition_slug: str, stage: str, raw: bool | None) -> None:
+        """Print an edition's ranking as CSV (category,position,office,score,tied).
+
+        One row per ranked entry, positions counted per category; tied entries
+        share a position and say "yes" in the last column. Reads only."""
+        import sqlalchemy as sa
+
+        from app.editions.models import Edition
+        from app.results.ranking import rank, ranking_csv
+
+        edition = db.session.scalar(sa.select(Edition).where(Edition.slug == edition_slug))
+        if edition is None:
+            click.echo(f"No edition with the address name “{edition_slug}”.", err=True)
+            raise SystemExit(1)
+        mode = None if raw is None else ("raw" if raw else "normalised")
+        result = rank(edition, stage=int(stage) if stage != "final" else "final", mode=mode)
+        click.echo(ranking_csv(result), nl=False)

@@ -36,6 +36,26 @@ class EditionStatus(enum.Enum):
         return members[i + 1] if i + 1 < len(members) else None
 
 
+class ScoreMode(enum.Enum):
+    """Which entry scores rank an edition: the jurors' raw percentages, or the
+    same after each juror's bias is taken out (see app/results/numbers.py)."""
+
+    raw = "raw"
+    normalised = "normalised"
+
+
+class QualificationMode(enum.Enum):
+    """How stage-1 results choose the entries for stage 2, per category."""
+
+    top_k = "top_k"  # the best `qualification_value` entries
+    threshold = "threshold"  # every entry at or above `qualification_value` percent
+
+
+# The tie-break chain an edition declares unless it says otherwise; the keys
+# are checked by app.results.numbers.parse_tie_rule.
+DEFAULT_TIE_RULE = "stage2,checklist,stage1"
+
+
 class Edition(db.Model):
     """One yearly run of a competition."""
 
@@ -48,6 +68,17 @@ class Edition(db.Model):
             "applications_close_at IS NULL OR applications_open_at IS NULL "
             "OR applications_close_at > applications_open_at",
             name="application_window",
+        ),
+        sa.CheckConstraint(
+            "stage1_weight BETWEEN 0 AND 100 AND stage2_weight BETWEEN 0 AND 100 "
+            "AND stage1_weight + stage2_weight = 100",
+            name="stage_weights",
+        ),
+        sa.CheckConstraint(
+            "(qualification_mode = 'top_k' AND qualification_value >= 1 "
+            "AND qualification_value = round(qualification_value)) "
+            "OR (qualification_mode = 'threshold' AND qualification_value BETWEEN 0 AND 100)",
+            name="qualification_value",
         ),
     )
 
@@ -75,6 +106,23 @@ class Edition(db.Model):
     # Anchoring control: may a juror see the other jurors' scores for an entry
     # (only after submitting their own sheet for it)? Off by default.
     peer_scores_visible: Mapped[bool] = mapped_column(default=False)
+    # How results are computed (issue 13). Declared before scoring ends so the
+    # rule cannot be picked after seeing which rule favours whom.
+    # Normalised by default: harsh and lenient jurors otherwise decide who wins.
+    score_mode: Mapped[ScoreMode] = mapped_column(default=ScoreMode.normalised)
+    # Percent of the final score from each stage; the database keeps the sum at 100.
+    stage1_weight: Mapped[float] = mapped_column(sa.Numeric(5, 2, asdecimal=False), default=40.0)
+    stage2_weight: Mapped[float] = mapped_column(sa.Numeric(5, 2, asdecimal=False), default=60.0)
+    # Keys, in order, that split entries with equal scores; entries still equal
+    # after the last key are shown as tied. Free text in the database, checked by
+    # the service, so adding a key later needs no migration.
+    tie_rule: Mapped[str] = mapped_column(sa.String(100), default=DEFAULT_TIE_RULE)
+    # Who goes on to stage 2: a count per category (top_k, a whole number >= 1)
+    # or a stage-1 percent (threshold, 0..100).
+    qualification_mode: Mapped[QualificationMode] = mapped_column(default=QualificationMode.top_k)
+    qualification_value: Mapped[float] = mapped_column(
+        sa.Numeric(7, 2, asdecimal=False), default=10.0
+    )
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )

@@ -18,11 +18,13 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.editions.models import (
+    DEFAULT_TIE_RULE,
     Area,
     Category,
     Criterion,
     Edition,
     EditionStatus,
+    QualificationMode,
     Question,
     QuestionKind,
 )
@@ -33,6 +35,7 @@ from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits.checklist import copy_checklist
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
+from app.results.numbers import TIE_KEYS, TieRuleError, parse_tie_rule
 from app.timeutil import WARSAW
 
 EDITION_FIELDS = [
@@ -53,7 +56,16 @@ EDITION_FIELDS = [
     "results_date",
     "gala_date",
     "gala_place",
+    # How results are computed (app/results); checked by _check_results_settings.
+    "score_mode",
+    "stage1_weight",
+    "stage2_weight",
+    "tie_rule",
+    "qualification_mode",
+    "qualification_value",
 ]
+# Copied with an edition: the rules a new year is judged by.
+RESULTS_FIELDS = EDITION_FIELDS[-6:]
 CATEGORY_FIELDS = ["name", "description", "allowed_office_types", "position"]
 AREA_FIELDS = ["name", "description", "position"]
 CRITERION_FIELDS = [
@@ -152,10 +164,45 @@ def _check_window(data: dict[str, Any]) -> None:
         raise LaurelError(_("Applications must close after they open."))
 
 
+def _check_results_settings(data: dict[str, Any], edition: Edition | None = None) -> None:
+    """Stage weights are percents summing to 100; the tie rule names known keys,
+    each once; top-K qualification takes a whole number of at least 1, a
+    threshold a percent. The database checks the numbers again; this says what
+    is wrong in words. Values not in `data` are taken from the edition."""
+
+    def value(name: str, default: Any) -> Any:
+        return data[name] if name in data else getattr(edition, name, default)
+
+    w1 = value("stage1_weight", 40.0)
+    w2 = value("stage2_weight", 60.0)
+    if w1 is None or w2 is None or not (0 <= w1 <= 100 and 0 <= w2 <= 100) or w1 + w2 != 100:
+        raise LaurelError(_("The stage weights must be percentages that add up to 100."))
+    try:
+        parse_tie_rule(value("tie_rule", DEFAULT_TIE_RULE))
+    except TieRuleError:
+        raise LaurelError(
+            _(
+                "The tie-break rule must list, each at most once, some of: %(keys)s.",
+                keys=", ".join(TIE_KEYS),
+            )
+        ) from None
+    mode = QualificationMode(value("qualification_mode", QualificationMode.top_k))
+    amount = value("qualification_value", 10.0)
+    if amount is None:
+        raise LaurelError(_("Say how entries qualify for stage 2."))
+    if mode is QualificationMode.top_k and (amount < 1 or amount != int(amount)):
+        raise LaurelError(
+            _("The number of entries that qualify must be a whole number, at least 1.")
+        )
+    if mode is QualificationMode.threshold and not 0 <= amount <= 100:
+        raise LaurelError(_("The qualification threshold must be a percentage from 0 to 100."))
+
+
 def create_edition(*, actor, data: dict[str, Any]) -> Edition:
     """A new edition starts as a draft; its slug must be unused."""
     _check_slug(data["slug"])
     _check_window(data)
+    _check_results_settings(data)
     edition = Edition(status=EditionStatus.draft)
     return _persist_new(
         edition, data, EDITION_FIELDS, action="edition.create", actor=actor, edition_id=edition.id
@@ -173,6 +220,7 @@ def update_edition(edition: Edition, *, actor, data: dict[str, Any]) -> Edition:
             ),
         }
     )
+    _check_results_settings(data, edition)
     before = audit.snapshot(edition, EDITION_FIELDS)
     _assign(edition, data, EDITION_FIELDS)
     db.session.flush()
@@ -210,6 +258,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
         organizer_name=source.organizer_name,
         jurors_per_application=source.jurors_per_application,
         peer_scores_visible=source.peer_scores_visible,
+        **{f: getattr(source, f) for f in RESULTS_FIELDS},
         status=EditionStatus.draft,
         copied_from_id=source.id,
     )

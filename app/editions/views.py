@@ -113,7 +113,9 @@ def index():
 
 
 def _edition_data(form: EditionForm) -> dict:
-    data = {name: form[name].data for name in services.EDITION_FIELDS}
+    # The results settings (score mode, weights, tie and qualification rules)
+    # have no form yet; a save from this form leaves them as they are.
+    data = {name: form[name].data for name in services.EDITION_FIELDS if name in form}
     data["applications_open_at"] = from_local(form.applications_open_at.data)
     data["applications_close_at"] = from_local(form.applications_close_at.data)
     return data

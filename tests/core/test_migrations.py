@@ -146,3 +146,46 @@ def test_scoring_migration_keeps_existing_scores(empty_database_url, tmp_path):
         with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE score SET value = 14.5 WHERE id = 1"))
         db.engine.dispose()
+
+
+def test_results_settings_migration_gives_existing_editions_the_defaults(
+    empty_database_url, tmp_path
+):
+    """0003 fills an existing edition with the declared defaults; the database
+    then refuses stage weights that do not add up to 100."""
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    with app.app_context():
+        upgrade(revision="0002_scoring")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO edition (id, name, slug, year, description, organizer_name, status,"
+                    " gala_place, jurors_per_application, feedback_published, peer_scores_visible,"
+                    " created_at)"
+                    " VALUES (1, 'E', 'e', 2026, '', '', 'stage1', '', 3, false, false, '2026-01-01')"
+                )
+            )
+        upgrade()
+        with db.engine.begin() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT score_mode, stage1_weight, stage2_weight, tie_rule,"
+                    " qualification_mode, qualification_value FROM edition"
+                )
+            ).one()
+        assert (row[0], float(row[1]), float(row[2]), row[3], row[4], float(row[5])) == (
+            "normalised",
+            40.0,
+            60.0,
+            "stage2,checklist,stage1",
+            "top_k",
+            10.0,
+        )
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE edition SET stage1_weight = 50"))
+        downgrade(revision="0002_scoring")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("edition")}
+        assert "score_mode" not in columns
+        db.engine.dispose()
