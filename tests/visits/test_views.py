@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from app.extensions import db as _db
@@ -566,3 +567,22 @@ def test_organizer_types_an_outside_visitors_report(client, login_as, routes, ma
     saved = _db.session.get(MysteryVisit, visit.id)
     assert saved.status is VisitStatus.submitted and saved.visitor_name == "Anna Zewnętrzna"
     assert len(saved.answers) == 4
+
+
+def test_a_failed_commit_leaves_no_photo_file(client, login_as, routes, monkeypatch):
+    from app.jury.visits import files
+
+    login_as(routes.juror)
+    visit_id = routes.ids["draft"]
+    before = set(files.evidence_dir().iterdir())
+    data = visit_post(routes, form_version(client, visit_id))
+    data["photos"] = [(io.BytesIO(jpeg_with_gps()), "miejsce.jpg")]
+
+    def broken_commit():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(_db.session, "commit", broken_commit)
+    with pytest.raises(sa.exc.OperationalError):
+        client.post(f"/jury/visits/{visit_id}", data=data, content_type="multipart/form-data")
+    monkeypatch.undo()
+    assert set(files.evidence_dir().iterdir()) == before

@@ -297,6 +297,12 @@ def visit(visit_id: int):
                 for name in stored:
                     files.remove(name)
                 form.photos.errors.append(exc.message)
+            except Exception:
+                # A failed commit leaves no photo file without its row.
+                db.session.rollback()
+                for name in stored:
+                    files.remove(name)
+                raise
             else:
                 flash(
                     _("The visit has been submitted.")
