@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,12 +32,33 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.editions.models import CommentRule, QuestionKind
+from app.editions.models import (
+    DEFAULT_TIE_RULE,
+    CommentRule,
+    QualificationMode,
+    QuestionKind,
+    ScoreMode,
+)
 from app.labels import choices
 from app.offices.models import OfficeType
+from app.results.numbers import TIE_KEYS
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+# The tie-break chains offered: every order of one, two or all three keys.
+TIE_RULES = [keys for n in (3, 2, 1) for keys in itertools.permutations(TIE_KEYS, n)]
+TIE_KEY_LABELS = {
+    "stage2": _l("the stage-2 score"),
+    "checklist": _l("the mystery-shopper checklist"),
+    "stage1": _l("the stage-1 score"),
+}
+
+
+def tie_rule_label(keys) -> str:
+    """A lazy label "the stage-2 score, then ..." for a chain of keys."""
+    return LazyString(lambda: _l(", then ").join(str(TIE_KEY_LABELS[k]) for k in keys))
 
 
 def strip(value):
@@ -120,6 +144,49 @@ class EditionForm(FlaskForm):
     chapter_date = DateField(_l("Chapter meeting"), validators=[Optional()])
     results_date = DateField(_l("Results announced"), validators=[Optional()])
     gala_date = DateField(_l("Gala"), validators=[Optional()])
+    score_mode = SelectField(
+        _l("Ranking uses"),
+        choices=[
+            SelectChoice("normalised", _l("scores normalised per juror (recommended)")),
+            SelectChoice("raw", _l("the jurors' raw scores")),
+        ],
+        coerce=lambda v: v if isinstance(v, ScoreMode) else ScoreMode(v),
+        default=ScoreMode.normalised,
+        description=_l(
+            "Normalisation takes out each juror's own strictness or leniency; the ranking page "
+            "shows both."
+        ),
+    )
+    stage1_weight = DecimalField(
+        _l("Weight of stage 1 in the final score, in per cent"),
+        places=2,
+        default=40,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+    stage2_weight = DecimalField(
+        _l("Weight of stage 2 in the final score, in per cent"),
+        places=2,
+        default=60,
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+    tie_rule = SelectField(
+        _l("Equal scores are separated by"),
+        choices=[SelectChoice(",".join(keys), tie_rule_label(keys)) for keys in TIE_RULES],
+        default=DEFAULT_TIE_RULE,
+        description=_l("Entries still equal after these are shown as tied."),
+    )
+    qualification_mode = SelectField(
+        _l("Entries qualify for stage 2"),
+        choices=[
+            SelectChoice("top_k", _l("the best N of each category")),
+            SelectChoice("threshold", _l("every entry with at least N per cent in stage 1")),
+        ],
+        coerce=lambda v: v if isinstance(v, QualificationMode) else QualificationMode(v),
+        default=QualificationMode.top_k,
+    )
+    qualification_value = DecimalField(
+        _l("N"), places=2, default=10, validators=[InputRequired(), NumberRange(min=0)]
+    )
     gala_place = StringField(
         _l("Gala place"), filters=[strip], validators=[Optional(), Length(max=200)]
     )

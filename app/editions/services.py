@@ -38,6 +38,14 @@ from app.offices.models import Application, ApplicationStatus, Office
 from app.results.numbers import TIE_KEYS, TieRuleError, parse_tie_rule
 from app.timeutil import WARSAW
 
+RESULTS_FIELDS = [
+    "score_mode",
+    "stage1_weight",
+    "stage2_weight",
+    "tie_rule",
+    "qualification_mode",
+    "qualification_value",
+]
 EDITION_FIELDS = [
     "name",
     "slug",
@@ -57,12 +65,7 @@ EDITION_FIELDS = [
     "gala_date",
     "gala_place",
     # How results are computed (app/results); checked by _check_results_settings.
-    "score_mode",
-    "stage1_weight",
-    "stage2_weight",
-    "tie_rule",
-    "qualification_mode",
-    "qualification_value",
+    *RESULTS_FIELDS,
 ]
 # Copied with an edition: the rules a new year is judged by.
 RESULTS_FIELDS = EDITION_FIELDS[-6:]
@@ -164,6 +167,12 @@ def _check_window(data: dict[str, Any]) -> None:
         raise LaurelError(_("Applications must close after they open."))
 
 
+def _setting(value: Any) -> Any:
+    """A settings value compared as stored: enum members by value, numbers as floats."""
+    value = getattr(value, "value", value)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 def _check_results_settings(data: dict[str, Any], edition: Edition | None = None) -> None:
     """Stage weights are percents summing to 100; the tie rule names known keys,
     each once; top-K qualification takes a whole number of at least 1, a
@@ -172,6 +181,17 @@ def _check_results_settings(data: dict[str, Any], edition: Edition | None = None
 
     def value(name: str, default: Any) -> Any:
         return data[name] if name in data else getattr(edition, name, default)
+
+    # The rule is declared before the results: once stage 2 has closed, who
+    # would win under each rule is known, so the rule can no longer change.
+    if edition is not None and edition.status.order >= EditionStatus.chapter.order:
+        changed = [
+            name
+            for name in RESULTS_FIELDS
+            if name in data and _setting(data[name]) != _setting(getattr(edition, name))
+        ]
+        if changed:
+            raise LaurelError(_("The ranking rules cannot change after stage 2 has closed."))
 
     w1 = value("stage1_weight", 40.0)
     w2 = value("stage2_weight", 60.0)

@@ -113,9 +113,9 @@ def index():
 
 
 def _edition_data(form: EditionForm) -> dict:
-    # The results settings (score mode, weights, tie and qualification rules)
-    # have no form yet; a save from this form leaves them as they are.
-    data = {name: form[name].data for name in services.EDITION_FIELDS if name in form}
+    data = {name: form[name].data for name in services.EDITION_FIELDS}
+    for name in ("stage1_weight", "stage2_weight", "qualification_value"):
+        data[name] = float(data[name]) if data[name] is not None else None
     data["applications_open_at"] = from_local(form.applications_open_at.data)
     data["applications_close_at"] = from_local(form.applications_close_at.data)
     return data

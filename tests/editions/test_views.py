@@ -161,6 +161,12 @@ def edition_form(**kw):
         "results_date": "",
         "gala_date": "2027-06-20",
         "gala_place": "Warszawa",
+        "score_mode": "normalised",
+        "stage1_weight": "40",
+        "stage2_weight": "60",
+        "tie_rule": "stage2,checklist,stage1",
+        "qualification_mode": "top_k",
+        "qualification_value": "10",
     }
     data.update(kw)
     return data
@@ -720,3 +726,55 @@ def test_pages_use_a_constant_number_of_queries(client, organizer, make, db, pag
     small = count_queries(db, client, PREFIX + page.format(e=build(1).id))
     large = count_queries(db, client, PREFIX + page.format(e=build(6).id))
     assert large == small
+
+
+def test_results_settings_in_the_edition_form(client, organizer, db):
+    response = client.post(
+        PREFIX + "/new",
+        data=edition_form(
+            score_mode="raw",
+            stage1_weight="30",
+            stage2_weight="70",
+            tie_rule="checklist,stage2",
+            qualification_mode="threshold",
+            qualification_value="65",
+        ),
+    )
+    assert response.status_code == 302
+    edition = db.session.query(Edition).filter_by(slug="pu-2027").one()
+    assert (edition.score_mode.value, edition.stage1_weight, edition.stage2_weight) == (
+        "raw",
+        30.0,
+        70.0,
+    )
+    assert edition.tie_rule == "checklist,stage2"
+    assert (edition.qualification_mode.value, edition.qualification_value) == ("threshold", 65.0)
+    page = client.get(f"{PREFIX}/{edition.id}/settings").text
+    assert '<option selected value="checklist,stage2">' in page
+    bad = client.post(
+        f"{PREFIX}/{edition.id}/settings",
+        data=edition_form(stage1_weight="50", stage2_weight="60"),
+    )
+    assert bad.status_code == 200 and "sumują się do 100" in bad.text
+    forged = client.post(
+        f"{PREFIX}/{edition.id}/settings", data=edition_form(tie_rule="stage2,coin")
+    )
+    assert forged.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Edition, edition.id).stage1_weight == 30.0
+
+
+def test_ranking_rules_are_fixed_once_stage_2_has_closed(client, organizer, db, make):
+    edition = make.edition(status=EditionStatus.chapter)
+    db.session.commit()
+    data = edition_form(slug=edition.slug, stage1_weight="50", stage2_weight="50")
+    response = client.post(f"{PREFIX}/{edition.id}/settings", data=data)
+    assert "nie mogą się zmienić" in response.text
+    db.session.expire_all()
+    assert db.session.get(Edition, edition.id).stage1_weight == 40.0
+    # Other settings still change (the gala's place, say).
+    response = client.post(
+        f"{PREFIX}/{edition.id}/settings",
+        data=edition_form(slug=edition.slug, gala_place="Zamek Królewski"),
+    )
+    assert response.status_code == 302
