@@ -19,7 +19,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent
 ROOT = APP.parent
-AREAS = ("editions", "offices", "jury", "awards", "public", "audit")
+AREAS = ("editions", "offices", "jury", "awards", "public", "audit", "results")
 CORE_TEMPLATES = ("base.html", "_macros", "errors", "accounts", "main")
 
 

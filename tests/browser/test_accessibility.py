@@ -234,6 +234,8 @@ PAGES = [
     ("organizer", "/organizer/editions/{pilot}/sheets?stage=2", None),
     ("organizer", "/organizer/editions/{pilot}/sheets?stage=1", None),
     ("organizer", "/organizer/editions/{pilot}/checklist", None),
+    ("organizer", "/organizer/editions/{pilot}/ranking?stage=1", None),
+    ("organizer", "/organizer/editions/{pilot}/ranking?stage=2&mode=raw", None),
     ("organizer", "/organizer/editions/{pilot}/visits", None),
     ("juror", "/jury/editions/{pilot}/visits", None),
     ("juror", "/jury/visits/{planned_visit}", None),

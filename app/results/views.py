@@ -1,0 +1,52 @@
+"""The organizer's ranking page: an edition's ranking per stage or final, raw
+beside normalised, with its ties and the jurors left un-normalised."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.decorators import organizer_required
+from app.editions.models import Edition, ScoreMode
+from app.extensions import db
+from app.results import ranking as ranking_service
+
+bp = Blueprint("results", __name__)
+
+STAGES = {"1": 1, "2": 2, "final": "final"}
+TIE_KEY_LABELS = {
+    "stage2": _l("the stage-2 score"),
+    "checklist": _l("the mystery-shopper checklist"),
+    "stage1": _l("the stage-1 score"),
+}
+REASONS = {
+    "too_few_sheets": _l("fewer than 3 sheets"),
+    "no_spread": _l("the same score on every sheet"),
+}
+
+
+@bp.route("/organizer/editions/<int:edition_id>/ranking")
+@organizer_required
+def ranking(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    stage_arg = request.args.get("stage", "final")
+    mode_arg = request.args.get("mode", edition.score_mode.value)
+    if stage_arg not in STAGES or mode_arg not in {m.value for m in ScoreMode}:
+        abort(404)
+    result = ranking_service.rank(edition, stage=STAGES[stage_arg], mode=mode_arg)
+    categories = [
+        (category, list(rows))
+        for category, rows in groupby(result.rows, key=lambda r: r.category)
+    ]
+    return render_template(
+        "results/ranking.html",
+        edition=edition,
+        result=result,
+        categories=categories,
+        stage_arg=stage_arg,
+        mode_arg=mode_arg,
+        tie_labels=[TIE_KEY_LABELS[k] for k in result.tie_keys],
+        reasons=REASONS,
+    )
