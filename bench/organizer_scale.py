@@ -19,12 +19,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fresh_db import fresh_postgres  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import Role, User  # noqa: E402
@@ -190,18 +192,8 @@ def main() -> None:
         if not url.startswith("postgres"):
             run(f"sqlite:///{instance / 'bench.db'}", instance)
             return
-        admin = sa.create_engine(
-            url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-        )
-        name = f"laurel_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            run(admin.url.set(database=name).render_as_string(hide_password=False), instance)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with fresh_postgres(url) as fresh:
+            run(fresh, instance)
 
 
 if __name__ == "__main__":

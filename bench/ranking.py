@@ -34,12 +34,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fresh_db import fresh_postgres  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import Role, User  # noqa: E402
@@ -385,20 +387,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         results["sqlite"] = measure(f"sqlite:///{instance / 'bench.db'}", instance)
-        admin = sa.create_engine(
-            postgres.replace("postgresql://", "postgresql+psycopg://", 1),
-            isolation_level="AUTOCOMMIT",
-        )
-        name = f"laurel_bench_ranking_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = admin.url.set(database=name).render_as_string(hide_password=False)
+        with fresh_postgres(postgres, "laurel_bench_ranking") as url:
             results["postgresql"] = measure(url, instance)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
     for dialect in ("sqlite", "postgresql"):
         ranking_s, baseline_s = results[dialect]
         print(f"{dialect} ranking_s={ranking_s:.3f} baseline_sql_s={baseline_s:.3f}")
