@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -41,24 +38,10 @@ from app.editions.models import (
 )
 from app.labels import choices
 from app.offices.models import OfficeType
-from app.results.numbers import TIE_KEYS
+from app.results.labels import TIE_RULES, tie_rule_label
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-# The tie-break chains offered: every order of one, two or all three keys.
-TIE_RULES = [keys for n in (3, 2, 1) for keys in itertools.permutations(TIE_KEYS, n)]
-TIE_KEY_LABELS = {
-    "stage2": _l("the stage-2 score"),
-    "checklist": _l("the mystery-shopper checklist"),
-    "stage1": _l("the stage-1 score"),
-}
-
-
-def tie_rule_label(keys) -> str:
-    """A lazy label "the stage-2 score, then ..." for a chain of keys."""
-    return LazyString(lambda: _l(", then ").join(str(TIE_KEY_LABELS[k]) for k in keys))
 
 
 def strip(value):

@@ -12,15 +12,11 @@ from app.accounts.decorators import organizer_required
 from app.editions.models import Edition, ScoreMode
 from app.extensions import db
 from app.results import ranking as ranking_service
+from app.results.labels import TIE_KEY_LABELS
 
 bp = Blueprint("results", __name__)
 
 STAGES = {"1": 1, "2": 2, "final": "final"}
-TIE_KEY_LABELS = {
-    "stage2": _l("the stage-2 score"),
-    "checklist": _l("the mystery-shopper checklist"),
-    "stage1": _l("the stage-1 score"),
-}
 REASONS = {
     "too_few_sheets": _l("fewer than 3 sheets"),
     "no_spread": _l("the same score on every sheet"),
@@ -37,8 +33,7 @@ def ranking(edition_id: int):
         abort(404)
     result = ranking_service.rank(edition, stage=STAGES[stage_arg], mode=mode_arg)
     categories = [
-        (category, list(rows))
-        for category, rows in groupby(result.rows, key=lambda r: r.category)
+        (category, list(rows)) for category, rows in groupby(result.rows, key=lambda r: r.category)
     ]
     return render_template(
         "results/ranking.html",
