@@ -131,7 +131,9 @@ def compile_all() -> None:
 
 
 def fill(only: str, json_path: str) -> int:
-    """Write Polish texts from a JSON object {msgid: text} into one catalogue."""
+    """Write Polish texts from a JSON object {msgid: text} into one catalogue.
+    A plural message is keyed by its singular msgid and given a list of the
+    three Polish forms (1, 2-4, 5+)."""
     import json
 
     from babel.messages.pofile import read_po, write_po
@@ -143,8 +145,10 @@ def fill(only: str, json_path: str) -> int:
         with po.open("rb") as fh:
             catalog = read_po(fh)
         for message in catalog:
-            if message.id in texts:
-                message.string = texts[message.id]
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if key in texts:
+                text = texts[key]
+                message.string = tuple(text) if isinstance(text, list) else text
                 message.flags.discard("fuzzy")
                 count += 1
         with po.open("wb") as fh:

@@ -2,7 +2,13 @@
 
 from app.accounts.models import Role, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
-from app.awards.models import Award, AwardKind, Diploma  # noqa: F401
+from app.awards.models import (  # noqa: F401
+    Award,
+    AwardKind,
+    Diploma,
+    SpecialAward,
+    WithheldAward,
+)
 from app.editions.models import (  # noqa: F401
     Area,
     Category,
@@ -46,3 +52,9 @@ from app.offices.models import (  # noqa: F401
     Voivodeship,
 )
 from app.public.models import NewsPost, Photo  # noqa: F401
+from app.results.models import (  # noqa: F401
+    Qualification,
+    QualificationOverride,
+    RankingEntry,
+    RankingSnapshot,
+)

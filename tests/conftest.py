@@ -148,3 +148,20 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def request_ctx(app, db):
+    """Services translate their messages, which needs a request (the locale lives in it)."""
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
+def english_request_ctx(app, db):
+    """A request context in English, for service tests that match messages."""
+    from flask import session
+
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        yield

@@ -16,9 +16,38 @@ if TYPE_CHECKING:
 
 
 class AwardKind(enum.Enum):
+    """The chapter's outcomes, named once: the office's result is derived from
+    its awards (none means it took part), not kept in a status of its own."""
+
     laureate = "laureate"
     distinction = "distinction"
-    special = "special"  # e.g. the "Innovative office" statuette
+    special = "special"  # one of the edition's SpecialAward, e.g. "Urząd innowacyjny"
+
+
+# Category awards in order of rank: a decision departs from the ranking when an
+# entry ranked above gets a lower one of these (or none).
+CATEGORY_AWARD_RANK = {AwardKind.laureate: 2, AwardKind.distinction: 1}
+
+
+class SpecialAward(db.Model):
+    """An award the edition defines beside its categories (the statuette
+    "Urząd innowacyjny"); copied with the edition."""
+
+    __tablename__ = "special_award"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "name"),
+        sa.CheckConstraint("name != ''", name="has_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship()
 
 
 class Award(db.Model):
@@ -26,11 +55,20 @@ class Award(db.Model):
 
     __tablename__ = "award"
     __table_args__ = (
-        sa.UniqueConstraint("application_id", "kind", "title"),
-        # Special awards carry their own title; category awards belong to a category.
-        sa.CheckConstraint("kind != 'special' OR title != ''", name="special_has_title"),
+        # One category award (laureate or distinction) per entry...
+        sa.Index(
+            "uq_award_category_award",
+            "application_id",
+            unique=True,
+            sqlite_where=sa.text("kind != 'special'"),
+            postgresql_where=sa.text("kind != 'special'"),
+        ),
+        # ...and each special award at most once per entry.
+        sa.UniqueConstraint("application_id", "special_award_id"),
         sa.CheckConstraint(
-            "kind = 'special' OR category_id IS NOT NULL", name="category_award_has_category"
+            "(kind = 'special' AND special_award_id IS NOT NULL) "
+            "OR (kind != 'special' AND special_award_id IS NULL AND category_id IS NOT NULL)",
+            name="kind_matches_target",
         ),
     )
 
@@ -45,17 +83,52 @@ class Award(db.Model):
         sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[AwardKind]
-    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    special_award_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("special_award.id", ondelete="RESTRICT"), index=True
+    )
     justification: Mapped[str] = mapped_column(sa.Text, default="")
+    # Why the chapter departed from the ranking order, when it did.
+    departure_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # The ranking the decision was taken on; a retaken snapshot asks for a review.
+    snapshot_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("ranking_snapshot.id", ondelete="SET NULL"), index=True
+    )
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     edition: Mapped[Edition] = relationship()
     category: Mapped[Category | None] = relationship()
     application: Mapped[Application] = relationship()
+    special_award: Mapped[SpecialAward | None] = relationship()
     diplomas: Mapped[list[Diploma]] = relationship(
         back_populates="award", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def title(self) -> str:
+        """The special award's name; category awards are named by their kind."""
+        return self.special_award.name if self.special_award else ""
+
+
+class WithheldAward(db.Model):
+    """The chapter found no entry of a category good enough: no laureate, and
+    the reason is published with the results."""
+
+    __tablename__ = "withheld_award"
+    __table_args__ = (sa.CheckConstraint("reason != ''", name="has_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("category.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    category: Mapped[Category] = relationship()
 
 
 class Diploma(db.Model):

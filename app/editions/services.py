@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.awards.models import SpecialAward
 from app.editions.models import (
     DEFAULT_TIE_RULE,
     Area,
@@ -35,6 +36,7 @@ from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits.checklist import copy_checklist
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
+from app.results import snapshot as ranking_snapshot
 from app.results.numbers import TIE_KEYS, TieRuleError, parse_tie_rule
 from app.timeutil import WARSAW
 
@@ -305,6 +307,20 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
     db.session.add(edition)
     db.session.flush()
     checklist_items = _copy_checklist(source, edition)
+    specials = db.session.scalars(
+        sa.select(SpecialAward)
+        .where(SpecialAward.edition_id == source.id)
+        .order_by(SpecialAward.position, SpecialAward.id)
+    ).all()
+    for special in specials:
+        db.session.add(
+            SpecialAward(
+                edition_id=edition.id,
+                name=special.name,
+                description=special.description,
+                position=special.position,
+            )
+        )
     audit.record(
         "edition.copy",
         actor=actor,
@@ -318,6 +334,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
             "categories": len(source.categories),
             "areas": len(source.areas),
             "checklist_items": checklist_items,
+            "special_awards": len(specials),
         },
     )
     return edition
@@ -427,6 +444,14 @@ def check_next_phase(edition: Edition) -> PhaseCheck:
         )
         if not submitted:
             check.blockers.append(_("No application has been submitted yet."))
+    elif target is EditionStatus.results_published:
+        snapshot = ranking_snapshot.current(edition)
+        if snapshot is None:
+            check.blockers.append(_("There is no ranking snapshot: stage 2 was not closed."))
+        elif ranking_snapshot.is_stale(edition, snapshot):
+            check.blockers.append(
+                _("Score sheets changed after the ranking snapshot: retake the ranking first.")
+            )
     check.closing_stage = _stage_closed_by(current)
     if check.closing_stage:
         check.missing = missing_sheets(edition, check.closing_stage)
@@ -514,6 +539,9 @@ def advance_phase(
     db.session.refresh(edition)
     locked = lock_sheets(edition, check.closing_stage) if check.closing_stage else 0
     db.session.flush()
+    if check.closing_stage == 2:
+        # What the chapter decides on: the final ranking as it stands now.
+        ranking_snapshot.take(edition, actor=actor)
     audit.record(
         "edition.phase",
         actor=actor,

@@ -198,7 +198,8 @@ class Assignment(db.Model):
         """Write the sheet: the stage is open, the sheet is not submitted, and the
         user is the juror (past the declaration, no conflict) or an organizer
         typing the juror's paper sheet."""
-        if not _authenticated(user) or not self.stage_is_open:
+        correcting = self.sheet is not None and self.sheet.reopened_for_correction
+        if not _authenticated(user) or not (self.stage_is_open or correcting):
             return False
         if self.sheet is not None and self.sheet.status is not SheetStatus.draft:
             return False
@@ -275,6 +276,10 @@ class ScoreSheet(db.Model):
     )
     reopened_at: Mapped[dt.datetime | None]
     reopen_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Reopened after its stage closed, to correct the ranking the chapter
+    # decides on (app/results/snapshot.py): the juror may edit it although the
+    # stage is over, and the ranking snapshot must be retaken afterwards.
+    reopened_for_correction: Mapped[bool] = mapped_column(default=False)
     # Optimistic locking: a save based on an older version is refused (StaleDataError).
     version: Mapped[int] = mapped_column(default=1)
 
@@ -323,14 +328,16 @@ class ScoreSheet(db.Model):
         return self.can_edit(user)
 
     def can_reopen(self, user) -> bool:
-        """Organizers reopen a submitted sheet while its stage is open; a locked
-        sheet (the stage closed) stays as it is."""
-        return (
-            _authenticated(user)
-            and user.is_organizer
-            and self.status is SheetStatus.submitted
-            and _stage_is_open(self.assignment.application.edition, self.stage)
-        )
+        """Organizers reopen a submitted sheet while its stage is open. Once
+        both stages are over and the chapter deliberates, a locked sheet may be
+        reopened to correct the ranking (an audited reopen: the ranking
+        snapshot must then be retaken); otherwise a locked sheet stays."""
+        if not (_authenticated(user) and user.is_organizer):
+            return False
+        edition = self.assignment.application.edition
+        if self.status is SheetStatus.submitted:
+            return _stage_is_open(edition, self.stage)
+        return self.status is SheetStatus.locked and edition.status.value == "chapter"
 
 
 class Score(db.Model):

@@ -330,7 +330,9 @@ def submit_sheet(sheet: ScoreSheet, *, actor) -> None:
             ),
             errors,
         )
-    sheet.status = SheetStatus.submitted
+    # A sheet corrected after its stage closed goes straight back to locked.
+    sheet.status = SheetStatus.locked if sheet.reopened_for_correction else SheetStatus.submitted
+    sheet.reopened_for_correction = False
     sheet.submitted_at = utcnow()
     sheet.last_saved_by_id = actor.id
     db.session.flush()
@@ -354,7 +356,16 @@ def reopen_sheet(sheet: ScoreSheet, *, actor, reason: str) -> None:
     if not reason:
         raise LaurelError(_("Give the reason for reopening the sheet."))
     if not sheet.can_reopen(actor):
-        raise LaurelError(_("Only a submitted sheet can be reopened, while its stage is open."))
+        raise LaurelError(
+            _(
+                "Only a submitted sheet can be reopened while its stage is open, or a locked "
+                "one while the chapter deliberates."
+            )
+        )
+    before = sheet.status
+    # After the stages closed, reopening corrects the ranking the chapter
+    # decides on; the snapshot is then out of date until it is retaken.
+    sheet.reopened_for_correction = before is SheetStatus.locked
     sheet.status = SheetStatus.draft
     sheet.submitted_at = None
     sheet.reopened_at = utcnow()
@@ -366,8 +377,12 @@ def reopen_sheet(sheet: ScoreSheet, *, actor, reason: str) -> None:
         actor=actor,
         obj=sheet,
         edition_id=assignment.application.edition_id,
-        before={"status": SheetStatus.submitted},
-        after={"status": SheetStatus.draft, "reason": reason},
+        before={"status": before},
+        after={
+            "status": SheetStatus.draft,
+            "reason": reason,
+            "correction": sheet.reopened_for_correction,
+        },
     )
     juror = assignment.juror
     with force_locale(juror.locale or "pl"):

@@ -98,9 +98,7 @@ class ApplicationStatus(enum.Enum):
     submitted = "submitted"
     qualified = "qualified"  # to stage 2
     not_qualified = "not_qualified"
-    laureate = "laureate"
-    distinguished = "distinguished"
-    participant = "participant"
+    # The chapter's outcome is not a status: it lives in app.awards.models.Award.
 
 
 class Application(db.Model):

@@ -189,3 +189,96 @@ def test_results_settings_migration_gives_existing_editions_the_defaults(
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("edition")}
         assert "score_mode" not in columns
         db.engine.dispose()
+
+
+def test_results_record_migration_moves_outcomes_into_awards(empty_database_url, tmp_path):
+    """0004: a special award's free title becomes the edition's special-award
+    definition, and the outcome statuses become qualified / not qualified
+    (by whether the entry had a stage-2 assignment). Downgrading brings the
+    title back."""
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    with app.app_context():
+        upgrade(revision="0003_results")
+        with db.engine.begin() as conn:
+            run = conn.execute
+            run(
+                sa.text(
+                    "INSERT INTO edition (id, name, slug, year, description, organizer_name, status,"
+                    " gala_place, jurors_per_application, feedback_published, peer_scores_visible,"
+                    " created_at)"
+                    " VALUES (1, 'E', 'e', 2026, '', '', 'results_published', '', 3, false, false,"
+                    " '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO category (id, edition_id, name, description, allowed_office_types,"
+                    " position) VALUES (1, 1, 'K', '', '[]', 0)"
+                )
+            )
+            for office_id in (1, 2):
+                run(
+                    sa.text(
+                        "INSERT INTO office (id, name, office_type, voivodeship, city, address,"
+                        " postal_code, contact_name, contact_email, phone, status,"
+                        " rejection_reason, created_at) VALUES (:id, :name, 'municipal',"
+                        " 'mazowieckie', 'X', '', '', '', '', '', 'approved', '', '2026-01-01')"
+                    ),
+                    {"id": office_id, "name": f"U{office_id}"},
+                )
+            for app_id, status in ((1, "laureate"), (2, "participant")):
+                run(
+                    sa.text(
+                        "INSERT INTO application (id, edition_id, category_id, office_id, status,"
+                        " submitted_at, reopen_reason, created_at, updated_at, version)"
+                        " VALUES (:id, 1, 1, :id, :status, '2026-01-02', '', '2026-01-01',"
+                        " '2026-01-01', 1)"
+                    ),
+                    {"id": app_id, "status": status},
+                )
+            run(
+                sa.text(
+                    "INSERT INTO \"user\" (id, email, full_name, role, is_active_account, created_at)"
+                    " VALUES (1, 'j@x.pl', 'J', 'juror', true, '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO assignment (id, application_id, juror_id, stage, created_at)"
+                    " VALUES (1, 1, 1, 2, '2026-01-01')"
+                )
+            )
+            run(
+                sa.text(
+                    "INSERT INTO award (id, edition_id, category_id, application_id, kind, title,"
+                    " justification, decided_at) VALUES"
+                    " (1, 1, 1, 1, 'laureate', '', 'Najlepszy', '2026-02-01'),"
+                    " (2, 1, NULL, 1, 'special', 'Urząd innowacyjny', 'E-usługi', '2026-02-01')"
+                )
+            )
+        upgrade()
+        with db.engine.begin() as conn:
+            statuses = dict(conn.execute(sa.text("SELECT id, status FROM application")).all())
+            assert statuses == {1: "qualified", 2: "not_qualified"}
+            [(special_id, name)] = conn.execute(sa.text("SELECT id, name FROM special_award")).all()
+            assert name == "Urząd innowacyjny"
+            awards = dict(conn.execute(sa.text("SELECT id, special_award_id FROM award")).all())
+            assert awards == {1: None, 2: special_id}
+        # The database refuses the removed statuses and a second category award.
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE application SET status = 'laureate' WHERE id = 2"))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO award (edition_id, category_id, application_id, kind,"
+                    " justification, departure_reason, decided_at)"
+                    " VALUES (1, 1, 1, 'distinction', '', '', '2026-02-01')"
+                )
+            )
+        downgrade(revision="0003_results")
+        with db.engine.begin() as conn:
+            titles = dict(conn.execute(sa.text("SELECT id, title FROM award")).all())
+        assert titles == {1: "", 2: "Urząd innowacyjny"}
+        db.engine.dispose()

@@ -33,10 +33,6 @@ def submitted(make):
 
 
 @pytest.fixture
-def request_ctx(app, db):
-    """A request context in English, for service tests (messages use gettext)."""
-    from flask import session
-
-    with app.test_request_context("/"):
-        session["lang"] = "en"
-        yield
+def request_ctx(english_request_ctx):
+    """Service tests here match English messages."""
+    yield

@@ -13,6 +13,7 @@ from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.jury.models import SheetStatus
 from app.offices.models import ApplicationStatus
+from app.results import snapshot as ranking_snapshot
 from app.timeutil import utcnow
 
 pytestmark = pytest.mark.usefixtures("request_ctx")
@@ -26,6 +27,8 @@ def ready_edition(make, status):
     edition = make.edition(status=status, applications_close_at=utcnow() + dt.timedelta(days=9))
     if status is S.applications_open:
         make.application(edition=edition, status=ApplicationStatus.submitted)
+    if status is S.chapter:
+        ranking_snapshot.take(edition, actor=None)
     return edition
 
 

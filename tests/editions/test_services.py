@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.awards.models import SpecialAward
 from app.editions import services
 from app.editions.models import Edition, EditionStatus, QuestionKind
 from app.errors import LaurelError
@@ -75,6 +76,7 @@ def test_copy_brings_categories_areas_criteria_and_questions(make, db):
     )
     source.categories[0].allowed_office_types = ["county"]
     make.question(area=source.areas[0], kind=QuestionKind.number, min_value=0, max_value=9)
+    db.session.add(SpecialAward(edition=source, name="Urząd innowacyjny", description="Statuetka"))
     db.session.flush()
     copy = services.copy_edition(
         source, actor=make.organizer(), name="Edycja 2027", slug="e-2027", year=2027
@@ -100,6 +102,8 @@ def test_copy_brings_categories_areas_criteria_and_questions(make, db):
     numbers = [q for q in copy.areas[0].questions if q.kind is QuestionKind.number]
     assert [(q.min_value, q.max_value) for q in numbers] == [(0, 9)]
     assert sum(len(a.questions) for a in copy.areas) == 3
+    specials = db.session.query(SpecialAward).filter_by(edition_id=copy.id).all()
+    assert [(s.name, s.description) for s in specials] == [("Urząd innowacyjny", "Statuetka")]
     assert "edition.copy" in actions(db)
 
 

@@ -44,10 +44,3 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 @pytest.fixture
 def upload_dir(app):
     return app.config["UPLOAD_DIR"]
-
-
-@pytest.fixture
-def request_ctx(app, db):
-    """Services translate their messages, which needs a request (the locale lives in it)."""
-    with app.test_request_context("/"):
-        yield

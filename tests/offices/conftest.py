@@ -116,10 +116,3 @@ def small_limits(app, monkeypatch):
     """Limits small enough to test with a few kilobytes."""
     monkeypatch.setitem(app.config, "MAX_FILE_MB", 1)
     monkeypatch.setitem(app.config, "MAX_APPLICATION_MB", 2)
-
-
-@pytest.fixture
-def request_ctx(app, db):
-    """Services translate their messages, which needs a request (the language)."""
-    with app.test_request_context("/"):
-        yield

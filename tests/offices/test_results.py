@@ -33,7 +33,7 @@ def scored(make, db):
     c3 = make.criterion(area=area_b, stage=1, weight=2)
     cat, other_cat = edition.categories
     j1, j2, j3 = (make.juror(edition=edition) for _ in range(3))
-    status = ApplicationStatus.participant
+    status = ApplicationStatus.qualified
     own = make.application(edition=edition, category=cat, status=status)
     peer = make.application(edition=edition, category=cat, status=status)
     make.application(edition=edition, category=cat, status=status)  # never scored
@@ -73,7 +73,7 @@ def test_feedback_puts_criteria_with_different_maxima_on_one_scale(make, db):
     area = make.area(edition=edition, name="A")
     out_of_10 = make.criterion(area=area, stage=1, max_score=10, weight=1)
     out_of_20 = make.criterion(area=area, stage=1, max_score=20, weight=1)
-    application = make.application(edition=edition, status=ApplicationStatus.participant)
+    application = make.application(edition=edition, status=ApplicationStatus.qualified)
     juror = make.juror(edition=edition)
     sheet(db, application, juror, 1, SheetStatus.submitted, {out_of_10: 10, out_of_20: 10})
     # Full marks on one, half on the other: (10 + 10) / (10 + 20) = 66.67 %
@@ -106,7 +106,6 @@ def awarded(scored, make, db):
         Diploma(version=2, verification_code="ABC123", stored_name="d1.pdf"),
     ]
     db.session.add(award)
-    own.status = ApplicationStatus.distinguished
     own.edition.feedback_published = True
     db.session.commit()
     return own, user, award

@@ -24,13 +24,6 @@ from tests.browser.conftest import (  # noqa: F401
 
 
 @pytest.fixture
-def request_ctx(app, db):
-    """Services translate their messages, which needs a request (the locale lives in it)."""
-    with app.test_request_context("/"):
-        yield
-
-
-@pytest.fixture
 def world(make, db):
     """An edition in stage 2 with one qualified entry, its checklist, and one
     person of every role the stage-2 pages tell apart."""
