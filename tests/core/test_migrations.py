@@ -240,7 +240,7 @@ def test_results_record_migration_moves_outcomes_into_awards(empty_database_url,
                 )
             run(
                 sa.text(
-                    "INSERT INTO \"user\" (id, email, full_name, role, is_active_account, created_at)"
+                    'INSERT INTO "user" (id, email, full_name, role, is_active_account, created_at)'
                     " VALUES (1, 'j@x.pl', 'J', 'juror', true, '2026-01-01')"
                 )
             )
