@@ -45,3 +45,7 @@ def ranking(edition_id: int):
         tie_labels=[TIE_KEY_LABELS[k] for k in result.tie_keys],
         reasons=REASONS,
     )
+
+
+# The area's other pages register their routes on the same blueprint.
+from app.results import qualification_views  # noqa: E402, F401
