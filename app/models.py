@@ -51,7 +51,16 @@ from app.offices.models import (  # noqa: F401
     OfficeType,
     Voivodeship,
 )
-from app.public.models import NewsPost, Photo  # noqa: F401
+from app.public.models import (  # noqa: F401
+    EditionRules,
+    NewsPost,
+    NewsView,
+    Photo,
+    PostStatus,
+    PublicCacheState,
+    RulesAttachment,
+    SitePage,
+)
 from app.results.models import (  # noqa: F401
     Qualification,
     QualificationOverride,
