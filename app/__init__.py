@@ -25,6 +25,8 @@ BLUEPRINTS = (
     "app.jury.visits.views",
     "app.results.views",
     "app.audit.views",
+    "app.public.views",
+    "app.public.admin_views",
 )
 
 

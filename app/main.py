@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, redirect, request, session, url_for
 
-from app.editions.models import Edition, EditionStatus
 from app.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -14,12 +12,10 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
-    editions = db.session.scalars(
-        sa.select(Edition)
-        .where(Edition.status != EditionStatus.draft)
-        .order_by(Edition.year.desc(), Edition.id.desc())
-    ).all()
-    return render_template("main/home.html", editions=editions, user=current_user)
+    # The page belongs to the public site (cached, with the news); see app/public.
+    from app.public.views import home_page
+
+    return home_page()
 
 
 @bp.route("/language/<lang>")

@@ -9,6 +9,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -86,6 +87,12 @@ class NewsPost(db.Model):
             and self.published_at is not None
             and self.published_at <= now
         )
+
+    @property
+    def body_markup(self) -> Markup:
+        """The body for a template: safe to show as it is, since it was
+        sanitised (app/public/sanitize.py) when it was saved."""
+        return Markup(self.body_html)  # noqa: S704
 
     @property
     def is_scheduled(self) -> bool:
