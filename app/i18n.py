@@ -29,7 +29,7 @@ def units() -> dict[Path, list[Path]]:
         APP / "translations": [
             *sorted(p for p in APP.glob("*.py")),
             APP / "accounts",
-            *(APP / "templates" / t for t in CORE_TEMPLATES),
+            *(APP / "templates" / t for t in CORE_TEMPLATES if (APP / "templates" / t).exists()),
         ]
     }
     for area in AREAS:
