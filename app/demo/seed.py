@@ -241,4 +241,8 @@ def seed_demo() -> dict[str, int]:
 
     for key, count in seed_pilot(organizer, jurors, offices).items():
         created[key] = created.get(key, 0) + count
+    # Last, so that the gala post can point at a finished edition when there is one.
+    from app.demo.news import seed_news
+
+    created["news_posts"] = seed_news(organizer)
     return created

@@ -56,9 +56,9 @@ def visitor_hash(address: str | None, user_agent: str | None, day: dt.date) -> s
 def _insert(session):
     name = session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(NewsView)
+        return postgresql.insert(NewsView.__table__)
     if name == "sqlite":
-        return sqlite.insert(NewsView)
+        return sqlite.insert(NewsView.__table__)
     raise NotImplementedError(name)  # pragma: no cover - Laurel runs on these two
 
 
@@ -70,8 +70,9 @@ def record_view(post_id: int, visitor: str, day: dt.date, *, session=None) -> bo
         _insert(session)
         .values(post_id=post_id, visitor_hash=visitor, day=day)
         .on_conflict_do_nothing(index_elements=["post_id", "visitor_hash", "day"])
+        .returning(NewsView.__table__.c.id)
     )
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement).first() is not None
 
 
 def view_count(post_id: int, *, session=None) -> int:
