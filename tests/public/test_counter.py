@@ -134,9 +134,7 @@ def test_concurrent_visits_on_postgresql(db, make_post, same_visitor):
     assert counter.view_count(post_id) == (1 if same_visitor else 20)
 
 
-@pytest.mark.skipif(
-    not TEST_DB_URL.startswith("postgresql"), reason="row locks need a real server"
-)
+@pytest.mark.skipif(not TEST_DB_URL.startswith("postgresql"), reason="row locks need a real server")
 def test_counting_does_not_wait_for_a_lock_on_the_post(db, make_post):
     """While another transaction is updating the post (an organizer saving it,
     not yet committed), a visit is still counted at once: the counter never

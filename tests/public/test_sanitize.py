@@ -12,7 +12,11 @@ from app.public.services import PostData, create_post
     ("dirty", "kept", "gone"),
     [
         ("<p>Hi</p><script>alert('x')</script>", "<p>Hi</p>", ["script", "alert"]),
-        ('<p onclick="steal()" onmouseover="x()">Tekst</p>', "<p>Tekst</p>", ["onclick", "onmouseover", "steal"]),
+        (
+            '<p onclick="steal()" onmouseover="x()">Tekst</p>',
+            "<p>Tekst</p>",
+            ["onclick", "onmouseover", "steal"],
+        ),
         ('<a href="javascript:alert(1)">klik</a>', ">klik</a>", ["javascript"]),
         ('<a href="JaVaScRiPt:alert(1)">klik</a>', ">klik</a>", ["alert"]),
         ('<a href="data:text/html;base64,PHNjcmlwdD4=">klik</a>', ">klik</a>", ["data:"]),
@@ -32,14 +36,23 @@ def test_dangerous_markup_is_removed(dirty, kept, gone):
 
 def test_the_allowed_subset_stays():
     html = (
-        '<h2>Nagłówek</h2><h3>Pod</h3><p><strong>B</strong> <em>I</em> <b>b</b> <i>i</i></p>'
-        '<ul><li>a</li></ul><ol><li>b</li></ol><blockquote>c</blockquote>'
+        "<h2>Nagłówek</h2><h3>Pod</h3><p><strong>B</strong> <em>I</em> <b>b</b> <i>i</i></p>"
+        "<ul><li>a</li></ul><ol><li>b</li></ol><blockquote>c</blockquote>"
         '<p><a href="https://www.gov.pl/" title="Gov">gov</a> <a href="mailto:a@b.pl">mail</a></p>'
     )
     clean = clean_html(html)
-    for fragment in ("<h2>Nagłówek</h2>", "<h3>Pod</h3>", "<strong>B</strong>", "<em>I</em>",
-                     "<ul><li>a</li></ul>", "<ol><li>b</li></ol>", "<blockquote>c</blockquote>",
-                     'href="https://www.gov.pl/"', 'title="Gov"', 'href="mailto:a@b.pl"'):
+    for fragment in (
+        "<h2>Nagłówek</h2>",
+        "<h3>Pod</h3>",
+        "<strong>B</strong>",
+        "<em>I</em>",
+        "<ul><li>a</li></ul>",
+        "<ol><li>b</li></ol>",
+        "<blockquote>c</blockquote>",
+        'href="https://www.gov.pl/"',
+        'title="Gov"',
+        'href="mailto:a@b.pl"',
+    ):
         assert fragment in clean
     assert 'rel="noopener noreferrer nofollow"' in clean
 

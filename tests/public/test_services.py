@@ -21,7 +21,10 @@ pytestmark = pytest.mark.usefixtures("request_ctx")
 
 
 def test_slugs_from_polish_titles_are_unique(db, make_post):
-    assert services.slugify("Gala w Jabłonnie — ŻÓŁĆ i „cudzysłów”!") == "gala-w-jablonnie-zolc-i-cudzyslow"
+    assert (
+        services.slugify("Gala w Jabłonnie — ŻÓŁĆ i „cudzysłów”!")
+        == "gala-w-jablonnie-zolc-i-cudzyslow"
+    )
     assert services.slugify("!!!") == "wpis"
     first = make_post("Gala w Jabłonnie")
     second = make_post("Gala w Jabłonnie")
@@ -102,7 +105,9 @@ def test_a_photo_loses_its_exif_and_gets_a_thumbnail(db, make_post, organizer):
     photo = services.add_photo(
         post, actor=organizer, upload=upload(original), alt_text=" Scena ", credit="fot. Jan Nowak"
     )
-    assert photo.alt_text == "Scena" and photo.credit == "Jan Nowak"  # "fot." is printed by the page
+    assert (
+        photo.alt_text == "Scena" and photo.credit == "Jan Nowak"
+    )  # "fot." is printed by the page
     stored = photos.photo_path(photo.stored_name).read_bytes()
     thumb = photos.photo_path(photo.thumb_name).read_bytes()
     for data in (stored, thumb):
@@ -144,7 +149,9 @@ def test_a_file_that_is_not_a_picture_is_refused(db, make_post, organizer, data,
 
 def test_alt_text_is_required(db, make_post, organizer):
     with pytest.raises(LaurelError):
-        services.add_photo(make_post(), actor=organizer, upload=upload(jpeg_with_exif()), alt_text="  ")
+        services.add_photo(
+            make_post(), actor=organizer, upload=upload(jpeg_with_exif()), alt_text="  "
+        )
 
 
 def test_the_gallery_has_a_limit(db, make_post, organizer, monkeypatch):
