@@ -82,10 +82,11 @@ def view_count(post_id: int, *, session=None) -> int:
     )
 
 
-def count_visit(post_id: int, request) -> int:
-    """Record the request's visit (unless a bot) and return the post's count."""
+def count_visit(post_id: int, request, *, record: bool = True) -> int:
+    """Record the request's visit (unless a bot, or `record` is false) and
+    return the post's count."""
     agent = request.headers.get("User-Agent", "")
-    if not is_bot(agent):
+    if record and not is_bot(agent):
         day = today()
         record_view(post_id, visitor_hash(request.remote_addr, agent, day), day)
     return view_count(post_id)

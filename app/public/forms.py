@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RICH_TEXT_HELP = _l(
-    "Allowed: paragraphs (<p>), headings (<h2>, <h3>), lists (<ul>, <ol>, <li>), links "
-    "(<a href>), bold (<strong>) and italics (<em>). Anything else is removed when saved. "
+    "HTML is allowed for paragraphs (p), headings (h2, h3, h4), lists (ul, ol, li), links "
+    "(a href), bold (strong) and italics (em); anything else is removed when saved. "
     "Plain text works too: an empty line starts a new paragraph."
 )
 

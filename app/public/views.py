@@ -164,7 +164,13 @@ def _build_post(slug: str) -> dict | None:
     body = render_template("public/news_post.html", post=post, views_mark=Markup(VIEWS_MARK))
     # A post that is public now stays so until somebody edits it (and the
     # token changes); a scheduled one is only ever seen by organizers, uncached.
-    return {"title": post.title, "head": head, "body": body, "post_id": post.id}
+    return {
+        "title": post.title,
+        "head": head,
+        "body": body,
+        "post_id": post.id,
+        "public": post.is_public(),
+    }
 
 
 @bp.route("/news/<slug>")
@@ -172,7 +178,8 @@ def post(slug: str):
     page = cache.cached(("post", request.host, slug), lambda: _build_post(slug))
     if page is None:
         abort(404)
-    views = counter.count_visit(page["post_id"], request)
+    # Only readings of a public post count (not an organizer's preview).
+    views = counter.count_visit(page["post_id"], request, record=page["public"])
     db.session.commit()
     return _shell(page, views=views)
 

@@ -26,11 +26,13 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
 from app.demo.data import PILOT_SLUG
+from app.demo.news import NEWS_SLUG
 from app.editions.models import Edition, EditionStatus
 from app.extensions import db as _db
 from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatus
 from app.jury.visits.models import MysteryVisit, VisitStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
+from app.public.models import NewsPost
 from tests.conftest import _empty_tables
 from tests.factories import Factories
 
@@ -108,6 +110,7 @@ def site(app, _live_server):
         audit.record("office.approve", actor=organizer, obj=other)
         _db.session.commit()
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
+        news = _db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
 
         def juror_assignment(stage, status):
             return _db.session.scalar(
@@ -152,6 +155,12 @@ def site(app, _live_server):
             "draft": draft.id,
             "submitted": submitted.id,
             "previous": previous.id,
+            # The public site: the demo's gala post and its first photo.
+            "news": NEWS_SLUG,
+            "news_id": news.id,
+            "photo": news.photos[0].id,
+            "edition_slug": EDITION_SLUG,
+            "pilot_slug": PILOT_SLUG,
         }
         _db.session.remove()
     yield Site(url=_live_server.url, ids=ids)
@@ -252,6 +261,21 @@ PAGES = [
     ("office", "/office/applications/{draft}/submit", None),
     ("office", "/applications/{submitted}", None),
     ("office", "/account/", None),
+    # The public site (issue 15).
+    ("anonymous", "/news/", None),
+    ("anonymous", "/news/?edition={pilot_slug}", None),
+    ("anonymous", "/news/{news}", None),
+    ("anonymous", "/news/{news}/photos/{photo}", None),
+    ("anonymous", "/editions/{edition_slug}/apply-info", None),
+    ("anonymous", "/editions/{edition_slug}/rules", None),
+    ("anonymous", "/accessibility", None),
+    ("anonymous", "/privacy", None),
+    ("office", "/", None),
+    ("organizer", "/organizer/news/", None),
+    ("organizer", "/organizer/news/new", None),
+    ("organizer", "/organizer/news/{news_id}", None),
+    ("organizer", "/organizer/site/accessibility", None),
+    ("organizer", "/organizer/editions/{edition}/rules", None),
 ]
 
 

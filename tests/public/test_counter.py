@@ -152,3 +152,12 @@ def test_counting_does_not_wait_for_a_lock_on_the_post(db, make_post):
         reader.commit()
         writer.rollback()
     assert counter.view_count(post_id) == 1
+
+
+def test_previews_of_a_draft_are_not_counted(client, auth, db, make_post, organizer):
+    post = make_post(published=False)
+    auth.login(organizer)
+    assert "Liczba wyświetleń: <strong>0</strong>" in _views(client, post.slug, BROWSER).get_data(
+        as_text=True
+    )
+    assert counter.view_count(post.id) == 0
