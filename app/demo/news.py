@@ -103,12 +103,15 @@ def _font(size: int):
     return ImageFont.load_default(size=size)
 
 
-def _caption(draw: ImageDraw.ImageDraw, text: str) -> None:
-    font = _font(44)
+def _centred(draw: ImageDraw.ImageDraw, text: str, cx: float, y: float, size: int, fill) -> None:
+    font = _font(size)
     box = draw.textbbox((0, 0), text, font=font)
-    width = box[2] - box[0]
+    draw.text((cx - (box[2] - box[0]) / 2, y), text, font=font, fill=fill)
+
+
+def _caption(draw: ImageDraw.ImageDraw, text: str) -> None:
     draw.rectangle((0, SIZE[1] - 110, SIZE[0], SIZE[1]), fill=(11, 93, 59))
-    draw.text(((SIZE[0] - width) / 2, SIZE[1] - 88), text, font=font, fill=(255, 255, 255))
+    _centred(draw, text, SIZE[0] / 2, SIZE[1] - 88, 44, (255, 255, 255))
 
 
 def _person(draw, x: int, y: int, colour) -> None:
@@ -133,7 +136,7 @@ def _picture(kind: str) -> bytes:
             x = 80 + i * 190
             draw.rounded_rectangle((x, 40, x + 110, 260), radius=50, fill=(170, 200, 225))
         draw.rectangle((350, 300, 850, 420), fill=(120, 72, 40))
-        draw.text((420, 330), "Przyjazny Urząd", font=_font(48), fill=(255, 255, 255))
+        _centred(draw, "Przyjazny Urząd", 600, 330, 48, (255, 255, 255))
         for row in range(2):
             for i in range(5):
                 x, y = 140 + i * 230, 500 + row * 110
@@ -143,8 +146,8 @@ def _picture(kind: str) -> bytes:
         draw.rectangle((0, 0, SIZE[0], SIZE[1]), fill=(40, 44, 52))
         draw.polygon([(600, 90), (700, 420), (500, 420)], fill=(170, 215, 235))
         draw.polygon([(600, 90), (640, 420), (500, 420)], fill=(205, 235, 245))
-        draw.rectangle((470, 420, 730, 560), fill=(90, 90, 95))
-        draw.text((505, 470), "Innowacyjny urząd", font=_font(26), fill=(230, 200, 120))
+        draw.rectangle((420, 420, 780, 560), fill=(90, 90, 95))
+        _centred(draw, "Innowacyjny urząd", 600, 472, 30, (230, 200, 120))
         _caption(draw, "Statuetka „Innowacyjny urząd”")
     else:  # diplomas
         draw.rectangle((0, 0, SIZE[0], SIZE[1]), fill=(150, 110, 75))
@@ -152,19 +155,14 @@ def _picture(kind: str) -> bytes:
             draw.rectangle(
                 (x, y, x + 360, y + 480), fill=(252, 249, 238), outline=(180, 150, 60), width=8
             )
-            draw.text((x + 55, y + 60), "DYPLOM", font=_font(56), fill=(11, 93, 59))
+            _centred(draw, "DYPLOM", x + 180, y + 60, 56, (11, 93, 59))
             draw.line((x + 50, y + 170, x + 310, y + 170), fill=(180, 150, 60), width=4)
             draw.ellipse((x + 140, y + 330, x + 220, y + 410), fill=(190, 40, 40))
             if i == 2:
-                draw.text(
-                    (x + 40, y + 210), "Urząd Marszałkowski", font=_font(26), fill=(30, 30, 30)
-                )
-                draw.text(
-                    (x + 40, y + 250),
-                    "Województwa Mazowieckiego",
-                    font=_font(22),
-                    fill=(30, 30, 30),
-                )
+                for line, text in enumerate(
+                    ("Urząd Marszałkowski", "Województwa", "Mazowieckiego")
+                ):
+                    _centred(draw, text, x + 180, y + 200 + 36 * line, 26, (30, 30, 30))
         _caption(draw, "Dyplomy laureatów")
     out = io.BytesIO()
     img.save(out, "JPEG", quality=88)
