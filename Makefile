@@ -10,7 +10,7 @@ PORT ?= 5000
 # cannot download its own browser here).
 SYSTEM_PACKAGES := chromium
 
-.PHONY: run test install system-deps catalogs lint migrate seed clean
+.PHONY: run test install system-deps catalogs lint migrate seed clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ test: install system-deps
 	else \
 	  echo "PostgreSQL not reachable: its run was skipped (set DATABASE_URL to a PostgreSQL server to include it)."; \
 	fi
+
+# The results-day load test (bench/load.py): gunicorn + a throwaway PostgreSQL
+# database beside BENCH_POSTGRES (default postgres@127.0.0.1:5432), under Locust.
+$(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed catalogs
+	$(BIN)/python bench/load.py
 
 lint: install
 	$(BIN)/ruff check app tests
