@@ -222,8 +222,9 @@ def run_locust(port: int, duration: int, plan_path: Path, acks_path: Path, csv_p
         "--headless",
         "--users",
         str(JURORS + VISITORS),
+        # People arrive over 25 seconds, not all in the same instant.
         "--spawn-rate",
-        "50",
+        "10",
         "--run-time",
         f"{duration}s",
         "--stop-timeout",

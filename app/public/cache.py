@@ -58,14 +58,21 @@ def init_app(app) -> None:
     cache.init_app(app, config=config)
 
 
+_WATCHED: tuple[type, ...] = ()
+
+
 def _watched() -> tuple[type, ...]:
-    # Imported on first use: the listener is installed before every model is.
+    """The models whose writes the public pages show. Imported on first use:
+    the listener is installed before every model is."""
+    global _WATCHED
+    if _WATCHED:
+        return _WATCHED
     from app.awards.models import Award, Diploma, SpecialAward, WithheldAward
     from app.editions.models import Category, Edition
     from app.offices.models import Office
     from app.public.models import EditionRules, NewsPost, Photo, RulesAttachment, SitePage
 
-    return (
+    _WATCHED = (
         NewsPost,
         Photo,
         SitePage,
@@ -79,6 +86,7 @@ def _watched() -> tuple[type, ...]:
         SpecialAward,
         WithheldAward,
     )
+    return _WATCHED
 
 
 def _upsert(session):

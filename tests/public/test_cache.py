@@ -19,6 +19,11 @@ def _get(client, url, address="198.51.100.1"):
     return client.get(url, headers={"User-Agent": BROWSER}, environ_base={"REMOTE_ADDR": address})
 
 
+def _pg(db) -> int:
+    """PostgreSQL runs one statement more to count a view (asynchronous commit)."""
+    return int(db.engine.dialect.name == "postgresql")
+
+
 def _build(make, make_post, size):
     edition = make.edition(categories=size)
     for n in range(size):
@@ -46,8 +51,9 @@ def test_public_pages_run_a_fixed_number_of_queries(
         counts[size] = (len(cold), len(warm))
     assert counts[1] == counts[6], counts
     cold, warm = counts[1]
-    # A cached page reads the cache token, and a post counts its view (insert + count).
-    assert warm == (3 if url == "/news/{post}" else 1), warm
+    # A cached page reads the cache token, and a post counts its view (insert + count,
+    # on PostgreSQL after making the commit asynchronous).
+    assert warm == (3 + _pg(db) if url == "/news/{post}" else 1), warm
     assert cold <= 8
 
 
@@ -64,7 +70,7 @@ def test_the_pinned_numbers(client, db, make_post, queries, request_ctx):
     # home: token, edition (+ categories), posts (+ photos), next scheduled
     # list: token, editions, count, posts (+ photos), next scheduled
     # post: token, post, photos, view insert, count; from the cache: token, insert, count
-    assert (len(home), len(listing), len(cold), len(warm)) == (5, 6, 5, 3), (
+    assert (len(home), len(listing), len(cold), len(warm)) == (5, 6, 5 + _pg(db), 3 + _pg(db)), (
         home.statements,
         listing.statements,
         cold.statements,
