@@ -32,7 +32,8 @@ from app.jury.visits.models import (
     VisitStatus,
 )
 from app.offices.models import Application, ApplicationStatus, Office
-from app.results import numbers
+from app.results import numbers, score_sql
+from app.results.cells import FORMULA_STARTS, csv_cell  # noqa: F401  (moved; still importable here)
 
 Stage = Literal[1, 2, "final"]
 COUNTED = (SheetStatus.submitted, SheetStatus.locked)
@@ -133,11 +134,11 @@ def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
     sums = (
         sa.select(
             Score.sheet_id.label("sheet_id"),
-            sa.func.sum(Score.value * Criterion.weight).label("points"),
-            sa.func.sum(Score.max_score * Criterion.weight).label("attainable"),
+            score_sql.points().label("points"),
+            score_sql.attainable().label("attainable"),
         )
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Score.sheet_id.in_(counted_sheets), Score.value.is_not(None))
+        .where(Score.sheet_id.in_(counted_sheets), score_sql.SCORED)
         .group_by(Score.sheet_id)
         .subquery()
     )
@@ -313,16 +314,6 @@ def rank(
             for n in notes
         ],
     )
-
-
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading ' when it would otherwise
-    be read as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def ranking_csv(ranking: Ranking) -> str:
