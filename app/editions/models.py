@@ -164,6 +164,12 @@ class Edition(db.Model):
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]
 
+    def can_export_results(self, user) -> bool:
+        """Download the edition's ranking, every score with the jurors'
+        comments, and the chapter's decisions: organizers only, in any phase
+        (each export is audited)."""
+        return bool(getattr(user, "is_authenticated", False) and user.is_organizer)
+
 
 class Category(db.Model):
     """A class of applicants within an edition (e.g. county offices)."""

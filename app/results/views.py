@@ -45,3 +45,8 @@ def ranking(edition_id: int):
         tie_labels=[TIE_KEY_LABELS[k] for k in result.tie_keys],
         reasons=REASONS,
     )
+
+
+# The export routes live in their own module on this blueprint; importing it
+# here registers them before the blueprint is.
+from app.results import export_views  # noqa: E402, F401
