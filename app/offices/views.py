@@ -48,6 +48,7 @@ from app.offices.models import (
     OfficeType,
     Voivodeship,
 )
+from app.results import office_view
 
 bp = Blueprint("offices", __name__)
 
@@ -401,6 +402,9 @@ def application_detail(application_id: int):
         if sees_results and application.edition.feedback_published
         else []
     )
+    # Its scores and position from the ranking snapshot (app/results): the
+    # numbers the chapter decided on, not a second computation.
+    own_result = office_view.office_result(application) if sees_results else None
     return render_template(
         "offices/detail.html",
         application=application,
@@ -413,6 +417,7 @@ def application_detail(application_id: int):
         awards=awards,
         diplomas=diplomas,
         feedback=feedback,
+        own_result=own_result,
         reopen_form=ReopenForm() if current_user.is_organizer else None,
     )
 
