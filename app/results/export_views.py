@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Response, abort, render_template, request, send_file, stream_with_context
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.decorators import organizer_required
@@ -24,7 +35,10 @@ def exports_page(edition_id: int):
     if not edition.can_export_results(current_user):
         abort(403)
     return render_template(
-        "results/exports.html", edition=edition, snapshot=snapshots.current(edition)
+        "results/exports.html",
+        edition=edition,
+        snapshot=snapshots.current(edition),
+        scores_xlsx=exports.scores_xlsx_allowed(edition),
     )
 
 
@@ -40,6 +54,16 @@ def export(edition_id: int, table_name: str, fmt: str):
     stage = request.args.get("stage", "final")
     if table_name == "ranking" and stage not in exports.STAGES:
         abort(404)
+    if table_name == "scores" and fmt == "xlsx" and not exports.scores_xlsx_allowed(edition):
+        flash(
+            _(
+                "This edition has too many scores for an XLSX file made while you wait "
+                "(more than %(max)s). Download the CSV file instead: Excel opens it too.",
+                max=f"{exports.SCORES_XLSX_MAX:,}".replace(",", " "),
+            ),
+            "error",
+        )
+        return redirect(url_for(".exports_page", edition_id=edition.id))
     table = exports.table(edition, table_name, stage=stage)
     audit.record(
         "results.export",

@@ -23,6 +23,7 @@ plain values); `csv_chunks` and `write_xlsx` write any table.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,13 @@ STAGES = {"1": 1, "2": 2, "final": "final"}
 
 # Rows of the scores table fetched from the database at a time.
 BATCH = 2000
+# openpyxl spends ~1-3 ms of Python per 12-cell row, so the XLSX of a national
+# edition's 318,000 scores took 14 minutes on the shared 2-core machine
+# (bench/exports.py), longer than any proxy or worker waits for a response.
+# Above this many scores the XLSX is refused with a message and the streamed
+# CSV (seconds to start, about a minute in all) is offered instead; building
+# the large XLSX belongs in a background job.
+SCORES_XLSX_MAX = 50_000
 # CSV rows joined into one chunk of the streamed response.
 CSV_CHUNK_ROWS = 200
 
@@ -162,6 +170,33 @@ def ranking_table(edition: Edition, *, stage: int | str = "final") -> Table:
     return Table(name, _("Ranking"), columns, rows, details)
 
 
+def _counted_scores(statement, edition_id: int):
+    return statement.where(
+        Application.edition_id == edition_id,
+        Application.status != ApplicationStatus.draft,
+        ScoreSheet.status.in_(COUNTED),
+    )
+
+
+def count_scores(edition: Edition) -> int:
+    """How many rows the scores table has (one query)."""
+    return db.session.scalar(
+        _counted_scores(
+            sa.select(sa.func.count(Score.id))
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+            .join(Application, Application.id == Assignment.application_id),
+            edition.id,
+        )
+    )
+
+
+def scores_xlsx_allowed(edition: Edition) -> bool:
+    """The scores table is small enough to be written as XLSX while the
+    organizer waits (see SCORES_XLSX_MAX)."""
+    return count_scores(edition) <= SCORES_XLSX_MAX
+
+
 def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
     """Every counted score of the edition, read `batch` rows at a time (a
     server-side cursor on PostgreSQL), one row per juror x entry x criterion."""
@@ -189,11 +224,6 @@ def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
         .join(User, User.id == Assignment.juror_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .join(Area, Area.id == Criterion.area_id)
-        .where(
-            Application.edition_id == edition_id,
-            Application.status != ApplicationStatus.draft,
-            ScoreSheet.status.in_(COUNTED),
-        )
         .order_by(
             ScoreSheet.stage,
             Category.position,
@@ -209,6 +239,7 @@ def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
         )
         .execution_options(yield_per=batch)
     )
+    statement = _counted_scores(statement, edition_id)
     # The connection, not the ORM: no objects are needed, and the ORM's
     # per-row work would dominate at 300,000 rows. Flush first (the
     # connection does not autoflush), so that this session's changes count.
@@ -344,7 +375,9 @@ def csv_chunks(table: Table) -> Iterator[str]:
     mark, the header row, then the rows as they are read. An empty cell for
     None."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    formats = [_CSV_FORMAT[c.kind] for c in table.columns]
+    # A sheet's ~20 scores share its submission time: convert it once.
+    local_time = functools.lru_cache(maxsize=4096)(format_local)
+    formats = [local_time if c.kind == "datetime" else _CSV_FORMAT[c.kind] for c in table.columns]
     yield "\ufeff" + writer.writerow([csv_cell(c.header) for c in table.columns])
     lines: list[str] = []
     for row in table.rows:

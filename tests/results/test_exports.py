@@ -554,3 +554,21 @@ def test_edition_can_export_results(make, db):
     from flask_login import AnonymousUserMixin
 
     assert not edition.can_export_results(AnonymousUserMixin())
+
+
+def test_too_many_scores_for_xlsx_points_to_the_csv(client, login_as, decided, monkeypatch):
+    edition, *_ = decided
+    assert exports.count_scores(edition) == 9
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 8)
+    login_as("organizer")
+    response = client.get(f"/organizer/editions/{edition.id}/exports/scores.xlsx")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/organizer/editions/{edition.id}/exports")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "za dużo ocen" in page and "(ponad 8)" in page
+    assert "exports/scores.xlsx" not in page and "exports/scores.csv" in page
+    assert AuditEvent.query.filter_by(action="results.export").count() == 0
+    # The CSV still comes, and a smaller table's XLSX too.
+    assert client.get(f"/organizer/editions/{edition.id}/exports/scores.csv").status_code == 200
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 9)
+    assert client.get(f"/organizer/editions/{edition.id}/exports/scores.xlsx").status_code == 200
