@@ -154,8 +154,8 @@ def ranking_table(edition: Edition, *, stage: int | str = "final") -> Table:
     else:
         result = rank(edition, stage=stage)
         source = [(r.category, r.position, r.tied, r.office, r) for r in result.rows]
-        label_ = "final-live" if stage == "final" else f"stage{stage}"
-        name = f"ranking-{edition.slug}-{label_}-{result.mode.value}"
+        which = "final-live" if stage == "final" else f"stage{stage}"
+        name = f"ranking-{edition.slug}-{which}-{result.mode.value}"
         details = {"stage": str(stage), "snapshot_version": None, "mode": result.mode.value}
     rows = [
         (
