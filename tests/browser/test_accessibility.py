@@ -236,6 +236,7 @@ PAGES = [
     ("organizer", "/organizer/editions/{pilot}/checklist", None),
     ("organizer", "/organizer/editions/{pilot}/ranking?stage=1", None),
     ("organizer", "/organizer/editions/{pilot}/ranking?stage=2&mode=raw", None),
+    ("organizer", "/organizer/editions/{pilot}/exports", None),
     ("organizer", "/organizer/editions/{pilot}/visits", None),
     ("juror", "/jury/editions/{pilot}/visits", None),
     ("juror", "/jury/visits/{planned_visit}", None),
