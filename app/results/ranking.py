@@ -110,8 +110,9 @@ def _core(statement) -> list:
     return db.session.connection().execute(statement).all()
 
 
-def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
-    """Per counted sheet: Σ weight·value and Σ weight·max (one grouped query).
+def _sheet_totals(edition_id: int, stage: int | None = None) -> list[numbers.SheetTotal]:
+    """Per counted sheet: Σ weight·value and Σ weight·max (one grouped query);
+    of one stage only when `stage` is given.
 
     The scores are summed per sheet first, over the edition's counted sheets
     picked by an IN list, and only the ~15,000 sums are joined to their
@@ -130,6 +131,8 @@ def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
             ScoreSheet.status.in_(COUNTED),
         )
     )
+    if stage is not None:
+        counted_sheets = counted_sheets.where(ScoreSheet.stage == stage)
     sums = (
         sa.select(
             Score.sheet_id.label("sheet_id"),

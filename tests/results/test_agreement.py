@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import astuple
 
 import krippendorff
 import pytest
@@ -13,7 +14,7 @@ from app.editions.models import EditionStatus
 from app.jury.models import SheetStatus
 from app.offices.models import ApplicationStatus
 from app.results import agreement
-from app.results.agreement import Alpha, Moments, interval_alpha
+from app.results.agreement import Alpha, Totals, alpha_from_totals, interval_alpha
 
 NAN = float("nan")
 
@@ -52,10 +53,20 @@ def test_alpha_matches_the_packages_documented_example():
     )
 
 
-def test_alpha_from_sql_sums_is_the_same():
+def test_totals_add_up_over_units_and_give_the_same_alpha():
     units = [u for u in units_of(DOCUMENTED) if u]
-    sums = [Moments.from_sums(len(u), sum(u), sum(v * v for v in u)) for u in units]
-    assert interval_alpha(sums).value == pytest.approx(0.8108448928)
+    whole = Totals.of(units)
+    parts = Totals.of(units[:6]) + Totals.of(units[6:])
+    assert astuple(parts) == pytest.approx(astuple(whole))
+    assert alpha_from_totals(parts).value == pytest.approx(0.8108448928)
+
+
+def test_alpha_from_hand_totals():
+    # The units (1, 2), (3, 3), (5, 4) of test_alpha_by_hand as the database
+    # sums them: 3 units, 6 values, Σ m·ss/(m-1) = 2, Σv = 18, Σv² = 64.
+    assert alpha_from_totals(Totals(3, 6, 2.0, 18.0, 64.0)).value == pytest.approx(5 / 6)
+    assert alpha_from_totals(Totals()).reason == "too_few_ratings"
+    assert alpha_from_totals(Totals(2, 4, 0.0, 280.0, 19600.0)).reason == "no_variance"
 
 
 def test_alpha_equals_the_package_on_random_data():
