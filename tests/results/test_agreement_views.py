@@ -94,6 +94,9 @@ def test_not_enough_data_is_said_in_words(client, login_as, make, db):
     login_as("organizer")
     page = client.get(url(edition)).text
     assert "za mało danych" in page
+    # The heat map of the one criterion (every cell "not enough data"); no
+    # empty distribution chart: its table says there is no sheet.
+    assert page.count("<svg") == 1 and "W tym etapie nie wysłano jeszcze żadnej karty." in page
     assert not re.search(r"\bnan\b", page, flags=re.I)
 
 
