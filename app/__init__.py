@@ -90,8 +90,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, templating
+    from app import cli, errors, jobs, mail, templating  # noqa: F401  (mail: its jobs)
 
+    jobs.init_app(app)
+    jobs.register_cli(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)

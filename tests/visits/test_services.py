@@ -116,6 +116,7 @@ def test_plan_visit_mails_the_juror_in_their_language(world, outbox):
         due_on=dt.date(2026, 6, 1),
     )
     assert visit.status is VisitStatus.planned
+    _db.session.commit()
     assert outbox[-1].to == world.juror.email
     assert "mystery-shopper visit" in outbox[-1].subject
     assert "visit.planned" in actions()
@@ -125,6 +126,7 @@ def test_plan_visit_polish_mail_by_default(world, outbox):
     planning.plan_visit(
         world.application, actor=world.organizer, channel=VisitChannel.email, visitor=world.juror
     )
+    _db.session.commit()
     assert "tajemniczego klienta" in outbox[-1].subject
 
 
