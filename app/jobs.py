@@ -45,19 +45,34 @@ def init_app(app: Flask) -> None:
         huey.storage = SqliteStorage("laurel", filename=path)
 
 
+def _in_app_context(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if has_app_context() or _app is None:
+            return fn(*args, **kwargs)
+        with _app.app_context():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def periodic(schedule):
+    """A task the worker runs on a schedule (a huey.crontab, evaluated in UTC).
+    Run extra workers with periodic tasks off, or guard the task against
+    running twice (as app/reminders.py does)."""
+
+    def decorate(fn):
+        return huey.periodic_task(schedule)(_in_app_context(fn))
+
+    return decorate
+
+
 def job(**options):
     """A Huey task run inside the app's context (`retries`, `retry_delay`...
     as for `huey.task`)."""
 
     def decorate(fn):
-        @functools.wraps(fn)
-        def in_context(*args, **kwargs):
-            if has_app_context() or _app is None:
-                return fn(*args, **kwargs)
-            with _app.app_context():
-                return fn(*args, **kwargs)
-
-        return huey.task(**options)(in_context)
+        return huey.task(**options)(_in_app_context(fn))
 
     return decorate
 

@@ -379,7 +379,10 @@ def _send_receipt(application: Application) -> None:
         with force_locale(user.locale or "pl"):
             send_mail(
                 user.email,
-                _("Laurel: your application to %(edition)s has been received", edition=edition.name),
+                _(
+                    "Laurel: your application to %(edition)s has been received",
+                    edition=edition.name,
+                ),
                 _(
                     "Hello %(name)s,\n\nWe received the application of %(office)s to "
                     "%(edition)s (category: %(category)s) on %(when)s, Warsaw time. It can no "

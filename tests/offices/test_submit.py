@@ -34,9 +34,7 @@ def test_checklist_lists_what_is_missing(client, draft, office_user, login_as):
     assert draft.status is ApplicationStatus.draft
 
 
-def test_submit_locks_the_application(
-    client, complete, office_user, login_as, upload, db, outbox
-):
+def test_submit_locks_the_application(client, complete, office_user, login_as, upload, db, outbox):
     login_as(office_user)
     upload(complete, PDF, "a.pdf")
     html = client.get(f"/office/applications/{complete.id}/submit").get_data(as_text=True)
