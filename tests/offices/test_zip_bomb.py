@@ -110,9 +110,10 @@ def test_uploading_the_bomb_is_refused_in_words(
     client, draft, office_user, login_as, upload, bomb, db
 ):
     login_as(office_user)
+    before = set(uploads.documents_dir().iterdir())
     response = upload(draft, bomb.read_bytes(), "Sprawozdanie.odt")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "ODT" in page
     assert db.session.query(Document).count() == 0
-    assert list(uploads.documents_dir().glob("*")) == []
+    assert set(uploads.documents_dir().iterdir()) == before  # nothing left behind

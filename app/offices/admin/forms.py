@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,12 +14,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from app.accounts.forms import MIN_PASSWORD, strip
+from app.forms import BaseForm
 from app.labels import choices
 from app.offices.models import OfficeType, Voivodeship
 from app.offices.validators import NipValidator, RegonValidator
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(BaseForm):
     name = StringField(
         _l("Name of the office"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
@@ -51,7 +51,7 @@ class OfficeForm(FlaskForm):
         self.voivodeship.choices = [("", "—"), *choices(Voivodeship)]
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(BaseForm):
     file = FileField(
         _l("File (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file."))],
@@ -63,12 +63,12 @@ class ImportUploadForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(BaseForm):
     valid_only = BooleanField(_l("Import only the valid rows and skip the rows with errors"))
     submit = SubmitField(_l("Import"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for the rejection"),
         filters=[strip],
@@ -78,7 +78,7 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject"))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     full_name = StringField(
         _l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )

@@ -14,6 +14,7 @@ from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import page_arg
 from app.labels import choices
 from app.offices.admin import services
 from app.offices.admin.forms import (
@@ -66,7 +67,7 @@ def index():
         query = query.where(Office.office_type == office_type)
     if voivodeship:
         query = query.where(Office.voivodeship == voivodeship)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     filters = {
         "q": q,
         "status": status.value if status else "",
