@@ -36,8 +36,20 @@ class OfficeForm(BaseForm):
             Regexp(r"^\d{2}-\d{3}$", message=_l("Write the postal code as 00-000.")),
         ],
     )
-    regon = StringField("REGON", filters=[strip], validators=[DataRequired(), RegonValidator()])
-    nip = StringField("NIP", filters=[strip], validators=[DataRequired(), NipValidator()])
+    # Optional here (self-registration requires them): an office without them
+    # is saved and marked to complete.
+    regon = StringField(
+        "REGON",
+        filters=[strip],
+        validators=[Optional(), RegonValidator()],
+        description=_l("Leave empty if not known yet; the office is then marked to complete."),
+    )
+    nip = StringField(
+        "NIP",
+        filters=[strip],
+        validators=[Optional(), NipValidator()],
+        description=_l("Leave empty if not known yet; the office is then marked to complete."),
+    )
     contact_name = StringField(_l("Contact person"), filters=[strip], validators=[Length(max=200)])
     contact_email = EmailField(
         _l("Contact e-mail"), filters=[strip], validators=[Optional(), Email(), Length(max=254)]
@@ -56,8 +68,9 @@ class ImportUploadForm(BaseForm):
         _l("File (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file."))],
         description=_l(
-            "First row: nazwa, typ, województwo, miejscowość, adres, regon, nip, email "
-            "(English names work too). CSV files must be saved as UTF-8."
+            "First row: the column names. Required: nazwa, województwo, miejscowość. "
+            "Optional: typ, adres, kod pocztowy, regon, nip, email, osoba kontaktowa, "
+            "telefon. Other columns are ignored. CSV files must be saved as UTF-8."
         ),
     )
     submit = SubmitField(_l("Check the file"))
