@@ -238,6 +238,17 @@ def test_a_preview_without_valid_rows_offers_no_import(client, login_as, db):
     assert "tylko poprawne" not in html  # "import only the valid rows"
 
 
+def test_a_nul_in_a_row_refuses_that_row_and_the_rest_imports(client, login_as, db):
+    # On PostgreSQL the NUL used to reach the INSERT of the import's commit.
+    login_as("organizer")
+    data = _csv("Urząd Gminy A,mazowieckie,A,,", "Urząd Gminy B\x00,mazowieckie,B,,")
+    response = _upload(client, data, "a.csv")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "znaki sterujące" in html
+    assert client.post(response.headers["Location"], data={"valid_only": "y"}).status_code == 302
+    assert _count(db) == 1
+
+
 def test_warnings_are_shown_in_the_preview(client, login_as, db):
     login_as("organizer")
     response = _upload(client, _csv("=Urząd Gminy A,mazowieckie,A,,"), "a.csv")
