@@ -85,7 +85,9 @@ def create_app(overrides: dict | None = None) -> Flask:
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 
     from app import models  # noqa: F401  (registers every table)
+    from app.inputs import register as register_inputs
 
+    register_inputs(app)  # the bounded <int:...> converter must precede the blueprints
     for path in BLUEPRINTS:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)

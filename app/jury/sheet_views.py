@@ -26,6 +26,7 @@ from app.editions.models import Edition, EditionStatus
 from app.editions.services import local_today
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import db_int, page_arg
 from app.jury import oversight, services, sheets, workspace
 from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
 from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
@@ -39,7 +40,7 @@ STAGE_TITLES = {1: _l("Stage 1: document assessment"), 2: _l("Stage 2: visits an
 
 
 def _stage(default: int) -> int:
-    stage = request.args.get("stage", default, type=int)
+    stage = request.args.get("stage", default, type=db_int)
     if stage not in services.STAGES:
         abort(404)
     return stage
@@ -72,7 +73,7 @@ def my_entries(edition_id: int):
         current_user,
         stage,
         status=status,
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
     )
     return render_template(
         "jury/entries.html",
@@ -283,9 +284,7 @@ def overview(edition_id: int):
     if status not in ("", "not_started", *(s.value for s in SheetStatus)):
         abort(404)
     today = local_today()
-    page = oversight.sheet_rows(
-        edition, stage, status=status, page=request.args.get("page", 1, type=int)
-    )
+    page = oversight.sheet_rows(edition, stage, status=status, page=page_arg())
     return render_template(
         "jury/sheets_overview.html",
         edition=edition,

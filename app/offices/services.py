@@ -274,9 +274,10 @@ def save_answers(
     """Store the given answers (question id -> value; None or "" clears it).
     All values have been validated by the form; nothing is required yet (that
     is checked on submission). The form carries the version it was built
-    from: an older one means somebody saved in between, and nothing is saved."""
+    from: an older one means somebody saved in between, and nothing is saved;
+    so does a missing one (None), since it proves nothing."""
     _require_editable(application, actor)
-    if version is not None and version != application.version:
+    if version != application.version:
         raise ApplicationConflict(
             _(
                 "Someone else saved this application in the meantime. Your changes were not "

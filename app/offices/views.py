@@ -30,6 +30,7 @@ from app.awards.models import Diploma
 from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db, limiter
+from app.inputs import page_arg
 from app.jury import feedback as jury_feedback
 from app.labels import choices
 from app.offices import services, uploads
@@ -240,15 +241,11 @@ def edit_application(application_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                version = int(form.version.data) if form.version.data else None
-            except ValueError:
-                version = None
-            try:
                 services.save_answers(
                     application,
                     form.answer_values(areas),
                     actor=current_user,
-                    version=version,
+                    version=form.version.data,
                 )
             except LaurelError as exc:
                 db.session.rollback()
@@ -260,6 +257,12 @@ def edit_application(application_id: int):
             db.session.commit()
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("offices.edit_application", application_id=application.id))
+        if form.version.errors:
+            # A missing or forged version: the concurrent-edit check cannot be made.
+            flash(_("Nothing was saved: the form is incomplete. Reload the page."), "error")
+            return render_template(
+                "offices/edit.html", **_edit_context(application, form, areas)
+            ), 409
         flash(_("Nothing was saved: correct the marked answers and save again."), "error")
         return render_template("offices/edit.html", **_edit_context(application, form, areas)), 422
     return render_template("offices/edit.html", **_edit_context(application, form, areas))
@@ -469,6 +472,7 @@ def edition_applications(edition_id: int):
         category_id = form.category.data or None
     page = db.paginate(
         services.edition_applications_query(edition, status=status, category_id=category_id),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
