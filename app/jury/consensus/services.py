@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.audit import services as audit
 from app.editions.models import Area, Criterion, Edition
@@ -62,19 +62,30 @@ def stuck_days() -> int:
 
 
 def _with_team():
-    """Loader options: the review's assignments with their sheets, whether each
-    juror may work on the entry, and the versions with their answers."""
+    """Loader options: the review's entry (office, category, edition), lead and
+    closer in the first query; its assignments with their sheets, scores and
+    site-visit issues, whether each juror may work on the entry; the versions
+    with their scores, issues, answers and authors. A fixed number of queries
+    whatever the number of jurors and versions."""
+    application = joinedload(Consensus.application)
     return (
+        application.joinedload(Application.edition),
+        application.joinedload(Application.office),
+        application.joinedload(Application.category),
+        joinedload(Consensus.lead),
+        joinedload(Consensus.closed_by),
         selectinload(Consensus.assignments).options(
-            selectinload(Assignment.sheet),
+            selectinload(Assignment.sheet).options(
+                selectinload(ScoreSheet.scores), selectinload(ScoreSheet.site_visit_issues)
+            ),
             selectinload(Assignment.juror),
             with_expression(Assignment.may_work, Assignment.may_work_expression()),
         ),
         selectinload(Consensus.versions).options(
             selectinload(ConsensusVersion.scores),
             selectinload(ConsensusVersion.issues),
-            selectinload(ConsensusVersion.responses).selectinload(ConsensusResponse.juror),
-            selectinload(ConsensusVersion.author),
+            selectinload(ConsensusVersion.responses).joinedload(ConsensusResponse.juror),
+            joinedload(ConsensusVersion.author),
         ),
     )
 

@@ -47,15 +47,14 @@ def _load(consensus_id: int):
     return consensus
 
 
-def _render(consensus, *, typed=None, errors=None, response_form=None, status=200):
+def _render(consensus, *, typed=None, errors=None, draft_form=None, response_form=None, status=200):
     criteria = services.stage_criteria(consensus.application.edition_id, consensus.stage)
     rows = services.side_by_side(consensus, criteria)
     can_draft = consensus.can_draft(current_user)
     latest = consensus.latest
     if typed is None and can_draft:
         typed = services.draft_prefill(consensus, rows)
-    draft_form = None
-    if can_draft:
+    if draft_form is None and can_draft:
         draft_form = DraftForm(formdata=None, based_on=latest.number if latest else 0)
     if response_form is None and consensus.can_respond(current_user):
         mine = next((r for r in latest.responses if r.juror_id == current_user.id), None)
@@ -128,7 +127,13 @@ def draft(consensus_id: int):
     except sheets.SheetProblems as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return _render(_load(consensus_id), typed=request.form, errors=exc.errors, status=422)
+        return _render(
+            _load(consensus_id),
+            typed=request.form,
+            errors=exc.errors,
+            draft_form=form,
+            status=422,
+        )
     if consensus.status is ConsensusStatus.final:
         flash(_("Version %(n)s saved: the consensus is final.", n=version.number), "success")
     else:
