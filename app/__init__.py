@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "app.jury.views",
     "app.jury.sheet_views",
     "app.jury.visits.views",
+    "app.jury.consensus.views",
     "app.results.views",
     "app.audit.views",
 )

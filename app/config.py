@@ -26,6 +26,7 @@ ENV_KEYS = (
     "PREFERRED_URL_SCHEME",
     "MAX_FILE_MB",
     "MAX_APPLICATION_MB",
+    "CONSENSUS_STUCK_DAYS",
 )
 
 
@@ -45,6 +46,8 @@ class Config:
     MAIL_DEFAULT_SENDER = "laurel@localhost"
     MAX_FILE_MB = 20
     MAX_APPLICATION_MB = 100
+    # An objection to a consensus draft older than this makes the review "stuck".
+    CONSENSUS_STUCK_DAYS = 3
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITATION_MAX_AGE = 14 * 24 * 3600
     # Days before a deadline when offices with drafts and jurors with open
@@ -57,7 +60,7 @@ class Config:
 
 
 def _coerce(key: str, value: str):
-    if key in {"MAIL_PORT", "MAX_FILE_MB", "MAX_APPLICATION_MB"}:
+    if key in {"MAIL_PORT", "MAX_FILE_MB", "MAX_APPLICATION_MB", "CONSENSUS_STUCK_DAYS"}:
         return int(value)
     if key in {"MAIL_USE_TLS", "MAIL_USE_SSL"}:
         return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -19,6 +19,15 @@ from app.editions.models import (  # noqa: F401
     Question,
     QuestionKind,
 )
+from app.jury.consensus.models import (  # noqa: F401
+    Consensus,
+    ConsensusIssue,
+    ConsensusResponse,
+    ConsensusScore,
+    ConsensusStatus,
+    ConsensusVersion,
+    ResponseDecision,
+)
 from app.jury.models import (  # noqa: F401
     Assignment,
     ConflictOfInterest,

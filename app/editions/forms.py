@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.editions.models import (
     DEFAULT_TIE_RULE,
     CommentRule,
+    ConsensusScoring,
     QualificationMode,
     QuestionKind,
     ScoreMode,
@@ -173,6 +174,27 @@ class EditionForm(BaseForm):
         default=10,
         # The column holds up to 99999.99; a larger N would overflow it.
         validators=[InputRequired(), NumberRange(min=0, max=99999)],
+    )
+    consensus_stage1 = BooleanField(
+        _l("Consensus review in stage 1"),
+        default=False,
+        description=_l(
+            "Once an entry's sheets are in, its jurors agree one score per criterion, "
+            "led by one of them."
+        ),
+    )
+    consensus_stage2 = BooleanField(_l("Consensus review in stage 2"), default=False)
+    consensus_scoring = SelectField(
+        _l("In a stage with consensus review, the ranking uses"),
+        choices=[
+            SelectChoice("consensus", _l("the agreed consensus score (recommended)")),
+            SelectChoice("mean", _l("the mean of the independent sheets")),
+        ],
+        coerce=lambda v: v if isinstance(v, ConsensusScoring) else ConsensusScoring(v),
+        default=ConsensusScoring.consensus,
+        description=_l(
+            "An entry whose consensus is not final yet is ranked by the mean, and flagged."
+        ),
     )
     gala_place = StringField(
         _l("Gala place"), filters=[strip], validators=[Optional(), Length(max=200)]

@@ -51,6 +51,15 @@ class QualificationMode(enum.Enum):
     threshold = "threshold"  # every entry at or above `qualification_value` percent
 
 
+class ConsensusScoring(enum.Enum):
+    """What an entry's score is in a stage with consensus review (see
+    app/jury/consensus): the score its jurors agreed, or the mean of their
+    independent sheets as without consensus."""
+
+    consensus = "consensus"
+    mean = "mean"
+
+
 # The tie-break chain an edition declares unless it says otherwise; the keys
 # are checked by app.results.numbers.parse_tie_rule.
 DEFAULT_TIE_RULE = "stage2,checklist,stage1"
@@ -123,6 +132,11 @@ class Edition(db.Model):
     qualification_value: Mapped[float] = mapped_column(
         sa.Numeric(7, 2, asdecimal=False), default=10.0
     )
+    # Consensus review per stage (app/jury/consensus): once an entry's
+    # independent sheets are in, its jurors agree one score per criterion.
+    consensus_stage1: Mapped[bool] = mapped_column(default=False)
+    consensus_stage2: Mapped[bool] = mapped_column(default=False)
+    consensus_scoring: Mapped[ConsensusScoring] = mapped_column(default=ConsensusScoring.consensus)
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )
@@ -169,6 +183,14 @@ class Edition(db.Model):
             and user.is_organizer
             and self.status is EditionStatus.stage1
         )
+
+    def has_consensus(self, stage: int) -> bool:
+        """Consensus review is on for this stage."""
+        return bool(self.consensus_stage1 if stage == 1 else self.consensus_stage2)
+
+    @property
+    def consensus_stages(self) -> tuple[int, ...]:
+        return tuple(s for s in (1, 2) if self.has_consensus(s))
 
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]

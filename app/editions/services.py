@@ -48,6 +48,9 @@ RESULTS_FIELDS = [
     "tie_rule",
     "qualification_mode",
     "qualification_value",
+    "consensus_stage1",
+    "consensus_stage2",
+    "consensus_scoring",
 ]
 EDITION_FIELDS = [
     "name",
@@ -71,7 +74,7 @@ EDITION_FIELDS = [
     *RESULTS_FIELDS,
 ]
 # Copied with an edition: the rules a new year is judged by.
-RESULTS_FIELDS = EDITION_FIELDS[-6:]
+RESULTS_FIELDS = EDITION_FIELDS[-len(RESULTS_FIELDS) :]
 CATEGORY_FIELDS = ["name", "description", "allowed_office_types", "position"]
 AREA_FIELDS = ["name", "description", "position"]
 CRITERION_FIELDS = [

@@ -28,6 +28,8 @@ from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg
 from app.jury import oversight, services, sheets, workspace
+from app.jury.consensus.models import ConsensusStatus
+from app.jury.consensus.overview import progress_for
 from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
 from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
 from app.offices import services as offices
@@ -75,8 +77,12 @@ def my_entries(edition_id: int):
         status=status,
         page=page_arg(),
     )
+    consensus = None
+    if edition.has_consensus(stage):
+        consensus = progress_for(current_user, stage, [r.application_id for r in entries.rows])
     return render_template(
         "jury/entries.html",
+        consensus=consensus,
         edition=edition,
         stage=stage,
         stage_title=STAGE_TITLES[stage],
@@ -85,6 +91,7 @@ def my_entries(edition_id: int):
         today=local_today(),
         stage_open=edition.status.value == f"stage{stage}",
         SheetStatus=SheetStatus,
+        ConsensusStatus=ConsensusStatus,
     )
 
 

@@ -361,6 +361,10 @@ def submit_sheet(sheet: ScoreSheet, *, actor) -> None:
             "typed_by_organizer": actor.id != sheet.assignment.juror_id,
         },
     )
+    # The last sheet of an entry in a consensus stage opens its consensus review.
+    from app.jury.consensus.services import open_if_ready
+
+    open_if_ready(sheet.assignment, actor=actor)
 
 
 def reopen_sheet(sheet: ScoreSheet, *, actor, reason: str) -> None:

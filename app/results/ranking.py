@@ -7,7 +7,21 @@ The database does the heavy part: one grouped query sums every counted sheet
 app/results/numbers.py then run in Python over those sheet rows (one row per
 sheet, ~15,000 in a national edition, against ~300,000 scores). The number of
 queries does not depend on the edition's size: entries, sheet sums, checklist
-tallies, and the names of the jurors left un-normalised when there are any.
+tallies, and the names of the jurors left un-normalised when there are any
+(plus one grouped query for the agreed scores when the edition has a stage
+with consensus review).
+
+Consensus review (app/jury/consensus): in a stage with consensus on and the
+edition's `consensus_scoring` set to "consensus", an entry's stage score is its
+final (or organizer-closed) consensus's sheet score, Σ weight·value /
+Σ weight·max of the latest version in percent (numbers.sheet_score), instead
+of the mean of its independent sheets; it is the same raw and "normalised":
+normalisation corrects one juror's leniency, and a score the team agreed has no
+single juror's bias to correct. The independent sheets are still normalised
+(they stand for entries whose consensus is not final yet, which keep the mean
+and are flagged in `consensus_pending`). Each row also carries the agreed
+score and the mean of the independent sheets (in the ranking's mode), so the
+page can show how far the consensus moved from the mean.
 """
 
 from __future__ import annotations
@@ -23,7 +37,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.editions.models import Category, Criterion, Edition, ScoreMode
+from app.editions.models import Category, ConsensusScoring, Criterion, Edition, ScoreMode
 from app.extensions import db
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits.models import (
@@ -69,6 +83,15 @@ class RankingRow:
     position: int | None  # None: not ranked (no score for this stage)
     tied: bool
     decided_by: str | None  # the tie-break key that set it apart, if one did
+    # Stages with consensus review only: the agreed score (None until final or
+    # closed), the mean of the independent sheets in the ranking's mode, and
+    # the stages where the entry is ranked by that mean for want of a final
+    # consensus although the edition ranks by consensus.
+    stage1_consensus: float | None = None
+    stage2_consensus: float | None = None
+    stage1_mean: float | None = None
+    stage2_mean: float | None = None
+    consensus_pending: tuple[int, ...] = ()
 
 
 @dataclass
@@ -81,6 +104,8 @@ class Ranking:
     stage2_weight: float
     rows: list[RankingRow] = field(default_factory=list)
     not_normalised: list[JurorNote] = field(default_factory=list)
+    consensus_stages: tuple[int, ...] = ()
+    consensus_scoring: ConsensusScoring = ConsensusScoring.consensus
 
     @property
     def ranked(self) -> list[RankingRow]:
@@ -269,6 +294,7 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
         raw[s], normalised[s] = scores.raw, scores.normalised
         notes.extend(scores.not_normalised)
     checklist = {e: numbers.checklist_result(t) for e, t in tallies.items()}
+    agreed, means, pending = _apply_consensus(edition, raw, normalised, mode)
 
     def final(scores: dict[int, dict]) -> dict[int, float | None]:
         return {
@@ -312,6 +338,11 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
             position=placed[e].position,
             tied=placed[e].tied,
             decided_by=placed[e].decided_by,
+            stage1_consensus=agreed.get(1, {}).get(e),
+            stage2_consensus=agreed.get(2, {}).get(e),
+            stage1_mean=means.get(1, {}).get(e),
+            stage2_mean=means.get(2, {}).get(e),
+            consensus_pending=tuple(s for s in pending if e in pending[s]),
         )
         for e, office, category_id, category in entries
     ]
@@ -339,7 +370,35 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
             JurorNote(n.juror_id, names.get(n.juror_id, ""), n.stage, n.sheets, n.reason)
             for n in notes
         ],
+        consensus_stages=edition.consensus_stages,
+        consensus_scoring=edition.consensus_scoring,
     )
+
+
+def _apply_consensus(edition: Edition, raw: dict, normalised: dict, mode: ScoreMode):
+    """For the edition's consensus stages: the agreed scores per stage and
+    entry, the means of the independent sheets (in `mode`), and per stage the
+    entries left on the mean; when the edition ranks by consensus, the agreed
+    score replaces the entry's raw and normalised stage score (in place)."""
+    stages = edition.consensus_stages
+    if not stages:
+        return {}, {}, {}
+    from app.jury.consensus.scores import agreed_totals
+
+    agreed: dict[int, dict] = {s: {} for s in stages}
+    for entry, stage, points, attainable in agreed_totals(edition.id):
+        score = numbers.sheet_score(points or 0.0, attainable or 0.0)
+        if stage in agreed and score is not None:
+            agreed[stage][entry] = score
+    chosen = normalised if mode is ScoreMode.normalised else raw
+    means = {s: dict(chosen[s]) for s in stages}
+    pending: dict[int, set] = {s: set() for s in stages}
+    if edition.consensus_scoring is ConsensusScoring.consensus:
+        for s in stages:
+            pending[s] = set(means[s]) - set(agreed[s])
+            for entry, score in agreed[s].items():
+                raw[s][entry] = normalised[s][entry] = score
+    return agreed, means, pending
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

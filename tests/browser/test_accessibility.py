@@ -136,7 +136,22 @@ def site(app, _live_server):
             .where(Application.edition_id == pilot.id, MysteryVisit.visitor_id == juror.id)
             .where(MysteryVisit.status == VisitStatus.submitted)
         )
+        from app.jury.consensus.models import Consensus, ConsensusStatus
+
+        def review(status):
+            return _db.session.scalar(
+                sa.select(Consensus.id)
+                .join(Application, Application.id == Consensus.application_id)
+                .join(Assignment, Assignment.application_id == Application.id)
+                .where(Application.edition_id == pilot.id, Consensus.status == status)
+                .where(Assignment.juror_id == juror.id, Assignment.stage == 1)
+                .order_by(Consensus.id)
+                .limit(1)
+            )
+
         ids = {
+            "consensus_open": review(ConsensusStatus.open),
+            "consensus_final": review(ConsensusStatus.final),
             "pilot": pilot.id,
             "planned_visit": planned,
             "submitted_visit": submitted_visit,
@@ -244,6 +259,10 @@ PAGES = [
     ("organizer", "/organizer/editions/{pilot}/agreement?stage=1", None),
     ("organizer", "/organizer/editions/{pilot}/agreement?stage=2", None),
     ("organizer", "/organizer/editions/{pilot}/visits", None),
+    ("organizer", "/organizer/editions/{pilot}/consensus?stage=1", None),
+    ("organizer", "/consensus/{consensus_open}", None),
+    ("juror", "/consensus/{consensus_open}", None),
+    ("juror", "/consensus/{consensus_final}", None),
     ("juror", "/jury/editions/{pilot}/visits", None),
     ("juror", "/jury/visits/{planned_visit}", None),
     ("juror", "/jury/visits/{submitted_visit}", None),
