@@ -90,18 +90,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, templating
+    from app import cli, errors, security, templating
 
     errors.register(app)
     templating.register(app)
     cli.register(app)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    security.register(app)
 
     @app.before_request
     def remember_language():
