@@ -49,6 +49,10 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Sign out"))
 
 
+class LogoutEverywhereForm(FlaskForm):
+    submit = SubmitField(_l("Sign out on all devices"))
+
+
 class ProfileForm(FlaskForm):
     full_name = StringField(
         _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
