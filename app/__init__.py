@@ -90,11 +90,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, security, templating
+    from app import cli, errors, templating
 
     errors.register(app)
     templating.register(app)
     cli.register(app)
+
+    from app import security
 
     security.register(app)
 
