@@ -102,12 +102,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    from app import security
+
+    security.register(app)
 
     @app.before_request
     def remember_language():

@@ -50,6 +50,10 @@ class LogoutForm(BaseForm):
     submit = SubmitField(_l("Sign out"))
 
 
+class LogoutEverywhereForm(BaseForm):
+    submit = SubmitField(_l("Sign out on all devices"))
+
+
 class ProfileForm(BaseForm):
     full_name = StringField(
         _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]

@@ -115,7 +115,11 @@ def _persist_new(
     db.session.add(obj)
     db.session.flush()
     audit.record(
-        action, actor=actor, obj=obj, edition_id=edition_id, after=audit.snapshot(obj, fields)
+        action,
+        actor=actor,
+        obj=obj,
+        edition_id=obj.id if isinstance(obj, Edition) else edition_id,
+        after=audit.snapshot(obj, fields),
     )
     return obj
 

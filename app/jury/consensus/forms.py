@@ -8,18 +8,18 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.accounts.forms import strip
+from app.forms import BaseForm
 from app.jury.consensus.services import DraftInput
 from app.jury.sheets import TEXT_LIMIT, ScoreInput
 
 _FIELD = re.compile(r"^(value|strengths|improvements|issue)-(\d{1,9})$")
 
 
-class DraftForm(FlaskForm):
+class DraftForm(BaseForm):
     based_on = HiddenField()
     note = TextAreaField(
         _l("Note to the other jurors (optional)"),
@@ -47,7 +47,7 @@ class DraftForm(FlaskForm):
         return data
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(BaseForm):
     decision = RadioField(
         _l("Your answer to this version"),
         choices=[
@@ -65,7 +65,7 @@ class ResponseForm(FlaskForm):
     submit = SubmitField(_l("Send my answer"))
 
 
-class LeadForm(FlaskForm):
+class LeadForm(BaseForm):
     lead = SelectField(_l("Lead juror"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Set the lead"))
 
@@ -74,7 +74,7 @@ class LeadForm(FlaskForm):
         self.lead.choices = [(a.juror_id, a.juror.full_name) for a in candidates]
 
 
-class CloseForm(FlaskForm):
+class CloseForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for closing"),
         filters=[strip],
