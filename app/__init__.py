@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "app.jury.sheet_views",
     "app.jury.visits.views",
     "app.results.views",
+    "app.awards.views",
     "app.audit.views",
 )
 

@@ -14,12 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app import navigation
 from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
+from app.awards import publishing as award_publishing
 from app.editions import services
 from app.editions.forms import (
     AreaForm,
@@ -268,6 +270,17 @@ def advance(edition_id: int):
         return redirect(url_for(".phases", edition_id=edition.id))
     db.session.commit()
     flash(_("The edition is now in the phase “%(phase)s”.", phase=label(edition.status)), "success")
+    if edition.status is EditionStatus.results_published:
+        # After the commit: a failing mail server must not undo the publication.
+        sent = award_publishing.notify_results(edition)
+        flash(
+            ngettext(
+                "%(num)s e-mail about the results was sent to the offices.",
+                "%(num)s e-mails about the results were sent to the offices.",
+                sent,
+            ),
+            "info",
+        )
     return redirect(url_for(".phases", edition_id=edition.id))
 
 
