@@ -29,6 +29,7 @@ from app.results.numbers import TieRuleError, parse_tie_rule
 
 bp = Blueprint("awards", __name__)
 EDITION = "/organizer/editions/<int:edition_id>"
+DETAIL_PAGE = 10  # entries whose scores and comments one category page shows
 
 
 def _refused(exc: LaurelError) -> None:
@@ -225,6 +226,16 @@ def _category_page(
 ):
     state = deliberation.chapter_state(edition, category)
     board = state.boards[0]
+    # Every juror's comments on every entry make a long page: the details come
+    # DETAIL_PAGE entries at a time (one page in a usual chapter).
+    pages = max(1, -(-len(board.ranked) // DETAIL_PAGE))
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= pages:
+        abort(404)
+    shown = board.ranked[(page - 1) * DETAIL_PAGE : page * DETAIL_PAGE]
+    detail_page = {
+        line.entry.application_id: i // DETAIL_PAGE + 1 for i, line in enumerate(board.ranked)
+    }
     ranked, everyone = _entry_choices(state.snapshot, category)
     specials = services.special_awards(edition)
     chosen = request.args.get("entry", type=int)
@@ -253,7 +264,11 @@ def _category_page(
         state=state,
         board=board,
         tie_rule=_tie_rule(state.snapshot),
-        evidence=deliberation.evidence([line.entry.application_id for line in board.ranked]),
+        shown=shown,
+        page=page,
+        pages=pages,
+        detail_page=detail_page,
+        evidence=deliberation.evidence([line.entry.application_id for line in shown]),
         criteria=deliberation.criteria_by_stage(edition),
         specials=specials,
         can_decide=edition.can_decide_awards(current_user) and not state.stale,

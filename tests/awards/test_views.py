@@ -211,6 +211,10 @@ def test_category_page_shows_every_jurors_scores_and_links(
     beta = chapter.entries["Urząd Beta"].id
     assert f"/applications/{beta}" in page
     assert f"/jury/applications/{beta}/findings" in page and f"/jury/visits/{visit.id}" in page
+    # One click away, and the organizer may open them.
+    for url in (f"/applications/{beta}", f"/jury/applications/{beta}/findings"):
+        assert client.get(url).status_code == 200
+    assert client.get(f"/jury/visits/{visit.id}").status_code == 200
     assert "Najlepsza karta usług" in page
 
 
@@ -345,7 +349,9 @@ def _statements(db, client, url) -> int:
 @pytest.mark.parametrize("path", ["/chapter/categories/{category}", "/chapter", "/results"])
 def test_queries_do_not_grow_with_the_category(client, login_as, make_chapter, make, db, path):
     small = make_chapter({"Urząd A": 90, "Urząd B": 80})
-    big = make_chapter({f"Urząd {i}": 50 + i for i in range(8)}, unranked=("Urząd X", "Urząd Y"))
+    big = make_chapter(
+        {f"Urząd {i:02}": 50 + i for i in range(12)}, unranked=("Urząd X", "Urząd Y")
+    )
     for ch in (small, big):
         # A second juror, visits, findings, and awards on every entry.
         second = make.juror(edition=ch.edition)
@@ -370,3 +376,20 @@ def test_queries_do_not_grow_with_the_category(client, login_as, make_chapter, m
     ]
     counts = [_statements(db, client, url) for url in urls]
     assert counts[0] == counts[1], counts
+
+
+def test_details_come_ten_entries_a_page(client, login_as, make_chapter):
+    ch = make_chapter({f"Urząd {i:02}": 50 + i for i in range(12)})
+    login_as(ch.organizer)
+    url = f"/organizer/editions/{ch.edition.id}/chapter/categories/{ch.category.id}"
+    first = client.get(url).text
+    # The ranking lists all twelve; the details show positions 1 to 10.
+    assert "Urząd 00" in first and "Mocna strona Urząd 02" in first
+    assert "Mocna strona Urząd 01" not in first
+    last = ch.entries["Urząd 00"].id
+    assert f"page=2#entry-{last}" in first
+    second = client.get(url + "?page=2").text
+    assert "Mocna strona Urząd 01" in second and "Mocna strona Urząd 11" not in second
+    assert "Pozycje od 11 do 12 rankingu." in second
+    assert client.get(url + "?page=3").status_code == 404
+    assert client.get(url + "?page=0").status_code == 404
