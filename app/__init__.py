@@ -91,8 +91,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, templating
+    from app import cli, errors, jobs, reminders, templating
 
+    jobs.init_app(app)
+    jobs.register_cli(app)
+    reminders.register_cli(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)

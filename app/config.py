@@ -47,6 +47,9 @@ class Config:
     MAX_APPLICATION_MB = 100
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITATION_MAX_AGE = 14 * 24 * 3600
+    # Days before a deadline when offices with drafts and jurors with open
+    # sheets are reminded (app/reminders.py).
+    DEADLINE_REMINDER_DAYS = (7, 1)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -52,6 +52,7 @@ from app.offices.models import (  # noqa: F401
     Voivodeship,
 )
 from app.public.models import NewsPost, Photo  # noqa: F401
+from app.reminders import SentReminder  # noqa: F401
 from app.results.models import (  # noqa: F401
     Qualification,
     QualificationOverride,

@@ -4,7 +4,6 @@ and the e-mail each office gets when the results are published."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -23,8 +22,6 @@ from app.mail import send_mail
 from app.offices.models import Application, ApplicationStatus, Office
 from app.results import snapshot as ranking_snapshot
 from app.results.models import RankingEntry, RankingSnapshot
-
-log = logging.getLogger("laurel.awards")
 
 
 def _undecided(edition: Edition) -> list[str]:
@@ -258,8 +255,8 @@ def notify_results(edition: Edition) -> int:
     """Tell every office with a submitted entry that the results are out: its
     awards with their justifications, or that it has none, and where to read
     them; each user in their own language. Returns the number of e-mails.
-    Call it once the publication is committed: a failing mail server must not
-    undo the publication."""
+    Call it in the transaction that publishes: send_mail queues each message
+    on it, so they leave only if the publication commits."""
     summary = results_summary(edition)
     applications = db.session.scalars(
         sa.select(Application)
@@ -277,10 +274,6 @@ def notify_results(edition: Edition) -> int:
                 continue
             with force_locale(user.locale or "pl"):
                 subject, body = _message(user, application, summary)
-            try:
-                send_mail(user.email, subject, body)
-            except Exception:  # one unreachable address must not stop the rest
-                log.exception("results e-mail to %s failed", user.email)
-                continue
+            send_mail(user.email, subject, body)
             sent += 1
     return sent

@@ -328,6 +328,12 @@ PILOT_ENTRIES = [
     (10, 0.78),
 ]
 PILOT_QUALIFIED = [0, 3, 6, 10]
+# The reasons the organizer gives where the list departs from the rule.
+PILOT_OVERRIDE_REASONS = {
+    True: "Wynik tuż pod progiem, a dokumenty opisują "
+    "wdrożoną e-usługę, którą warto sprawdzić u źródła.",
+    False: "Wniosek urzędu z dnia zamknięcia etapu I o wycofanie zgłoszenia z etapu II.",
+}
 # juror index, office index: the juror's declared conflict (never assigned to it).
 PILOT_CONFLICT = (2, 6, "Do 2023 r. pracowałem w Wydziale Organizacyjnym tego urzędu.")
 

@@ -24,6 +24,7 @@ from app.demo.data import (
     PILOT_CONFLICT,
     PILOT_ENTRIES,
     PILOT_FINDINGS,
+    PILOT_OVERRIDE_REASONS,
     PILOT_QUALIFIED,
     PILOT_SLUG,
     PILOT_STAGE2,
@@ -31,7 +32,7 @@ from app.demo.data import (
     SITE_VISIT_ISSUES,
 )
 from app.demo.seed import _answer_for, _demo_document, add_structure
-from app.editions.models import Criterion, Edition, EditionStatus
+from app.editions.models import Criterion, Edition, EditionStatus, QualificationMode
 from app.editions.services import advance_phase
 from app.extensions import db
 from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
@@ -48,6 +49,7 @@ from app.jury.visits.models import (
     VisitStatus,
 )
 from app.offices.models import Application, ApplicationStatus, Office
+from app.results.qualification import candidate_list, confirm, set_override
 from app.timeutil import from_local, to_local, utcnow
 
 
@@ -118,6 +120,8 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
         results_date=today + days(42),
         gala_date=today + days(56),
         gala_place="Centrum Konferencyjne Zielna w Warszawie",
+        qualification_mode=QualificationMode.threshold,
+        qualification_value=75,
     )
     add_structure(edition)
     db.session.add(edition)
@@ -185,12 +189,19 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
             created["assignments"] += 1
             created["score_sheets"] += 1
     db.session.flush()
-    # Closing stage 1 locks its submitted sheets.
-    advance_phase(edition, actor=organizer, expected=EditionStatus.stage1)
+    # The chapter's list departs from the rule where the demo wants it to (an
+    # override with its reason); confirming it closes stage 1 and locks its sheets.
+    proposal = {c.application_id: c.proposed for c in candidate_list(edition).candidates}
     for i, (application, _quality) in entries.items():
-        application.status = (
-            ApplicationStatus.qualified if i in PILOT_QUALIFIED else ApplicationStatus.not_qualified
-        )
+        wanted = i in PILOT_QUALIFIED
+        if proposal[application.id] != wanted:
+            set_override(
+                application,
+                qualified=wanted,
+                reason=PILOT_OVERRIDE_REASONS[wanted],
+                actor=organizer,
+            )
+    confirm(edition, actor=organizer, expected=EditionStatus.stage1, notify=False)
     db.session.flush()
 
     # Stage 2: two jurors per qualified entry.

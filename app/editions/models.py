@@ -161,6 +161,15 @@ class Edition(db.Model):
     def results_public(self) -> bool:
         return self.status.order >= EditionStatus.results_published.order
 
+    def can_qualify(self, user) -> bool:
+        """Change and confirm the stage-2 list: organizers, while stage 1 runs
+        (app/results/qualification.py also refuses once the list is confirmed)."""
+        return (
+            getattr(user, "is_authenticated", False)
+            and user.is_organizer
+            and self.status is EditionStatus.stage1
+        )
+
     # The chapter (app/awards): who may see and decide what, and when.
 
     @property

@@ -38,6 +38,7 @@ from app.jury.visits.checklist import copy_checklist
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
 from app.results import snapshot as ranking_snapshot
+from app.results.models import Qualification
 from app.results.numbers import TIE_KEYS, TieRuleError, parse_tie_rule
 from app.timeutil import WARSAW
 
@@ -445,6 +446,14 @@ def check_next_phase(edition: Edition) -> PhaseCheck:
         )
         if not submitted:
             check.blockers.append(_("No application has been submitted yet."))
+    elif target is EditionStatus.stage2:
+        confirmed = db.session.scalar(
+            sa.select(sa.func.count(Qualification.id)).where(Qualification.edition_id == edition.id)
+        )
+        if not confirmed:
+            check.blockers.append(
+                _("Stage 1 closes when the stage-2 qualification list is confirmed.")
+            )
     elif target is EditionStatus.results_published:
         snapshot = ranking_snapshot.current(edition)
         if snapshot is None:

@@ -268,11 +268,13 @@ def advance(edition_id: int):
     except LaurelError as exc:
         _refused(exc)
         return redirect(url_for(".phases", edition_id=edition.id))
+    sent = None
+    if edition.status is EditionStatus.results_published:
+        # Queued with the publication: the e-mails leave once it commits.
+        sent = award_publishing.notify_results(edition)
     db.session.commit()
     flash(_("The edition is now in the phase “%(phase)s”.", phase=label(edition.status)), "success")
-    if edition.status is EditionStatus.results_published:
-        # After the commit: a failing mail server must not undo the publication.
-        sent = award_publishing.notify_results(edition)
+    if sent is not None:
         flash(
             ngettext(
                 "%(num)s e-mail about the results was sent to the offices.",

@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -161,6 +162,13 @@ class ReopenSheetForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)],
     )
     submit = SubmitField(_l("Reopen the sheet"))
+
+
+class ExtendDueForm(FlaskForm):
+    stage = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2)])
+    juror_id = IntegerField(validators=[InputRequired()])
+    due = DateField(_l("New due date"), validators=[InputRequired()])
+    submit = SubmitField(_l("Set the due date"))
 
 
 class ReminderForm(FlaskForm):

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, with_expression
 
@@ -26,7 +27,7 @@ from app.editions.services import local_today
 from app.errors import LaurelError
 from app.extensions import db
 from app.jury import oversight, services, sheets, workspace
-from app.jury.forms import ReminderForm, ReopenSheetForm, SheetForm, stored_fields
+from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
 from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
 from app.offices import services as offices
 from app.offices.models import Application
@@ -333,4 +334,39 @@ def remind(edition_id: int):
     else:
         db.session.commit()
         flash(_("Reminders sent: %(n)s.", n=sent), "success")
+    return redirect(url_for(".overview", edition_id=edition.id, stage=stage))
+
+
+@bp.route("/organizer/editions/<int:edition_id>/sheets/due", methods=["POST"])
+@organizer_required
+def extend_due(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = ExtendDueForm()
+    if not form.validate_on_submit():
+        flash(_("Give a valid new due date."), "error")
+        stage = form.stage.data if form.stage.data in (1, 2) else None
+        return redirect(url_for(".overview", edition_id=edition.id, stage=stage))
+    stage = form.stage.data
+    try:
+        count = oversight.extend_due(
+            edition,
+            stage,
+            juror_id=form.juror_id.data,
+            due=form.due.data,
+            actor=current_user,
+            today=local_today(),
+        )
+    except LaurelError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            ngettext(
+                "The new due date applies to %(num)s sheet; the juror was told by e-mail.",
+                "The new due date applies to %(num)s sheets; the juror was told by e-mail.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for(".overview", edition_id=edition.id, stage=stage))

@@ -135,6 +135,7 @@ def confirm_email(token: str):
 def resend_confirmation():
     if current_user.email_confirmed_at is None:
         services.send_email_confirmation(current_user)
+        db.session.commit()  # mail goes out when the transaction commits
         flash(_("We have sent the confirmation link again."), "success")
     return redirect(url_for("offices.dashboard"))
 

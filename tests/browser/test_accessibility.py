@@ -157,6 +157,7 @@ def site(app, _live_server):
             "office": other.id,
             "draft": draft.id,
             "submitted": submitted.id,
+            "previous": previous.id,
         }
         _db.session.remove()
     yield Site(url=_live_server.url, ids=ids)
@@ -323,6 +324,12 @@ PAGES = [
     ("organizer", "/organizer/editions/{pilot}/checklist", None),
     ("organizer", "/organizer/editions/{pilot}/ranking?stage=1", None),
     ("organizer", "/organizer/editions/{pilot}/ranking?stage=2&mode=raw", None),
+    ("organizer", "/organizer/editions/{previous}/qualification", None),
+    ("organizer", "/organizer/editions/{previous}/qualification/{submitted}", None),
+    ("organizer", "/organizer/editions/{pilot}/qualification", None),
+    ("organizer", "/organizer/editions/{pilot}/ranking", None),
+    ("organizer", "/organizer/editions/{pilot}/agreement?stage=1", None),
+    ("organizer", "/organizer/editions/{pilot}/agreement?stage=2", None),
     ("organizer", "/organizer/editions/{pilot}/visits", None),
     ("juror", "/jury/editions/{pilot}/visits", None),
     ("juror", "/jury/visits/{planned_visit}", None),

@@ -28,6 +28,9 @@ def ready_edition(make, status):
     edition = make.edition(status=status, applications_close_at=utcnow() + dt.timedelta(days=9))
     if status is S.applications_open:
         make.application(edition=edition, status=ApplicationStatus.submitted)
+    if status is S.stage1:
+        make.application(edition=edition, status=ApplicationStatus.submitted)
+        make.confirmed_list(edition)
     if status is S.chapter:
         ranking_snapshot.take(edition, actor=None)
         # Publishing needs every category decided: no entries, so withheld.
@@ -167,6 +170,8 @@ def _stage_with_sheets(make, make_sheet, status, stage):
             make.assignment(application=done, juror=juror_b, stage=3 - stage)
         ),
     }
+    if status is S.stage1:
+        make.confirmed_list(edition)
     make.assignment(application=other, juror=juror_b, stage=stage)  # not started
     return edition, sheets
 
@@ -208,6 +213,7 @@ def test_complete_stage_moves_without_confirmation_and_locks(make, make_sheet, d
     edition = make.edition(status=S.stage1)
     application = make.application(edition=edition, status=ApplicationStatus.submitted)
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=edition)))
+    make.confirmed_list(edition)
     services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert edition.status is S.stage2
@@ -221,6 +227,7 @@ def test_other_editions_sheets_are_not_locked(make, make_sheet, db):
     application = make.application(edition=other, status=ApplicationStatus.submitted)
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=other)))
     make.application(edition=edition, status=ApplicationStatus.submitted)
+    make.confirmed_list(edition)
     services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert sheet.status is SheetStatus.submitted

@@ -101,6 +101,15 @@ class PlanVisitForm(FlaskForm):
         ]
 
 
+class CancelVisitForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for cancelling (the juror receives it by e-mail)"),
+        filters=[clean],
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Cancel the visit"))
+
+
 class ReopenForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for reopening"),
