@@ -209,3 +209,14 @@ def test_user_lookup_is_not_needed_for_offices_without_users(decided, db, reques
     ).all()
     decided.edition.status = EditionStatus.results_published
     assert publishing.notify_results(decided.edition) == 2
+
+
+def test_a_refused_publication_tells_nobody(client, login_as, make_chapter, make, db, outbox):
+    ch = make_chapter()  # nothing decided
+    make.office_user(office=ch.entries["Urząd Alfa"].office)
+    db.session.commit()
+    login_as(ch.organizer)
+    page = _publish(client, ch.edition).text
+    assert "Kategorie bez laureata i bez decyzji o nieprzyznaniu nagrody: Kategoria 1." in page
+    db.session.refresh(ch.edition)
+    assert ch.edition.status is EditionStatus.chapter and outbox == []
