@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "app.jury.visits.views",
     "app.jury.consensus.views",
     "app.results.views",
+    "app.awards.views",
     "app.audit.views",
 )
 

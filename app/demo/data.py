@@ -295,6 +295,18 @@ OFFICES = [
     ),
 ]
 
+# Special awards every demo edition defines beside its categories (name, description).
+SPECIAL_AWARDS = [
+    (
+        "Urząd innowacyjny",
+        "Statuetka dla urzędu, który najlepiej wykorzystuje nowe rozwiązania w obsłudze mieszkańców.",
+    ),
+    (
+        "Urząd przyjazny seniorom",
+        "Wyróżnienie za obsługę dostosowaną do potrzeb osób starszych.",
+    ),
+]
+
 # Offices (by index) that have an account, and those whose application is submitted.
 OFFICE_ACCOUNTS = [0, 2, 5, 8, 10]
 SUBMITTED = [0, 2, 5, 8]

@@ -192,8 +192,32 @@ class Edition(db.Model):
     def consensus_stages(self) -> tuple[int, ...]:
         return tuple(s for s in (1, 2) if self.has_consensus(s))
 
+    # The chapter (app/awards): who may see and decide what, and when.
+
+    @property
+    def chapter_open(self) -> bool:
+        """The chapter deliberates or has decided: the ranking snapshot it
+        decides on exists only once stage 2 has closed."""
+        return self.status.order >= EditionStatus.chapter.order
+
+    def can_view_chapter(self, user) -> bool:
+        """Organizers, from the chapter's deliberation on."""
+        return _is_organizer(user) and self.chapter_open
+
+    def can_decide_awards(self, user) -> bool:
+        """Organizers record the chapter's decisions while it deliberates."""
+        return _is_organizer(user) and self.status is EditionStatus.chapter
+
+    def can_manage_special_awards(self, user) -> bool:
+        """Organizers define the special awards until the results are published."""
+        return _is_organizer(user) and not self.results_public
+
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]
+
+
+def _is_organizer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_organizer)
 
 
 class Category(db.Model):

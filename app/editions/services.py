@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.awards import publishing as award_publishing
 from app.awards.models import SpecialAward
 from app.editions.models import (
     DEFAULT_TIE_RULE,
@@ -464,10 +465,13 @@ def check_next_phase(edition: Edition) -> PhaseCheck:
         snapshot = ranking_snapshot.current(edition)
         if snapshot is None:
             check.blockers.append(_("There is no ranking snapshot: stage 2 was not closed."))
-        elif ranking_snapshot.is_stale(edition, snapshot):
-            check.blockers.append(
-                _("Score sheets changed after the ranking snapshot: retake the ranking first.")
-            )
+        else:
+            if ranking_snapshot.is_stale(edition, snapshot):
+                check.blockers.append(
+                    _("Score sheets changed after the ranking snapshot: retake the ranking first.")
+                )
+            # Every category decided, every award confirmed on this snapshot.
+            check.blockers.extend(award_publishing.publishing_blockers(edition, snapshot))
     check.closing_stage = _stage_closed_by(current)
     if check.closing_stage:
         check.missing = missing_sheets(edition, check.closing_stage)

@@ -587,7 +587,7 @@ def awards_of(application: Application) -> list[Award]:
         db.session.scalars(
             sa.select(Award)
             .where(Award.application_id == application.id)
-            .options(selectinload(Award.diplomas))
+            .options(selectinload(Award.diplomas), selectinload(Award.special_award))
             .order_by(Award.kind, Award.id)
         )
     )

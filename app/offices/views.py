@@ -26,6 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import navigation
 from app.accounts.decorators import office_required, organizer_required
 from app.accounts.models import Role
+from app.awards import publishing as award_publishing
 from app.awards.models import Diploma
 from app.editions.models import Category, Edition
 from app.errors import LaurelError
@@ -398,7 +399,14 @@ def application_detail(application_id: int):
     answers = {a.question_id: a for a in application.answers}
     is_owner = application.office.has_member(current_user)
     sees_results = application.edition.results_public and (is_owner or current_user.is_organizer)
-    awards = services.awards_of(application) if sees_results else []
+    awards = (
+        [a for a in services.awards_of(application) if a.can_view(current_user)]
+        if sees_results
+        else []
+    )
+    withheld_reason = (
+        award_publishing.withheld_reason(application.category) if sees_results else None
+    )
     diplomas = services.downloadable_diplomas(awards)
     feedback = (
         jury_feedback.feedback_scores(application)
@@ -415,6 +423,7 @@ def application_detail(application_id: int):
         can_edit=application.can_edit(current_user),
         sees_results=sees_results,
         awards=awards,
+        withheld_reason=withheld_reason,
         diplomas=diplomas,
         feedback=feedback,
         reopen_form=ReopenForm() if current_user.is_organizer else None,
