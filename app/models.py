@@ -19,6 +19,15 @@ from app.editions.models import (  # noqa: F401
     Question,
     QuestionKind,
 )
+from app.jury.consensus.models import (  # noqa: F401
+    Consensus,
+    ConsensusIssue,
+    ConsensusResponse,
+    ConsensusScore,
+    ConsensusStatus,
+    ConsensusVersion,
+    ResponseDecision,
+)
 from app.jury.models import (  # noqa: F401
     Assignment,
     ConflictOfInterest,
@@ -52,6 +61,7 @@ from app.offices.models import (  # noqa: F401
     Voivodeship,
 )
 from app.public.models import NewsPost, Photo  # noqa: F401
+from app.reminders import SentReminder  # noqa: F401
 from app.results.models import (  # noqa: F401
     Qualification,
     QualificationOverride,

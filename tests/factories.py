@@ -323,6 +323,22 @@ class Factories:
         )
 
     # a juror's workload
+    def confirmed_list(self, edition):
+        """The stage-2 list of an edition in stage 1 as if confirmed (every
+        submitted entry qualified), so that stage 1 may close."""
+        from app.results.models import Qualification
+
+        for application in edition.applications:
+            if application.status is not ApplicationStatus.draft:
+                self._add(
+                    Qualification(
+                        edition_id=edition.id,
+                        application_id=application.id,
+                        proposed=True,
+                        qualified=True,
+                    )
+                )
+
     def workload(self, *, entries=2, criteria=2):
         """An edition in stage 1 with `criteria` stage-1 criteria (two per area;
         0..10 by 1 and 0..20 by 0.5), `entries` submitted entries, each with an

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from app.audit.models import AuditEvent
+from app.awards.models import WithheldAward
 from app.editions import services
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
@@ -27,8 +28,19 @@ def ready_edition(make, status):
     edition = make.edition(status=status, applications_close_at=utcnow() + dt.timedelta(days=9))
     if status is S.applications_open:
         make.application(edition=edition, status=ApplicationStatus.submitted)
+    if status is S.stage1:
+        make.application(edition=edition, status=ApplicationStatus.submitted)
+        make.confirmed_list(edition)
     if status is S.chapter:
         ranking_snapshot.take(edition, actor=None)
+        # Publishing needs every category decided: no entries, so withheld.
+        for category in edition.categories:
+            make.db.session.add(
+                WithheldAward(
+                    edition_id=edition.id, category_id=category.id, reason="Brak zgłoszeń"
+                )
+            )
+        make.db.session.flush()
     return edition
 
 
@@ -158,6 +170,8 @@ def _stage_with_sheets(make, make_sheet, status, stage):
             make.assignment(application=done, juror=juror_b, stage=3 - stage)
         ),
     }
+    if status is S.stage1:
+        make.confirmed_list(edition)
     make.assignment(application=other, juror=juror_b, stage=stage)  # not started
     return edition, sheets
 
@@ -199,6 +213,7 @@ def test_complete_stage_moves_without_confirmation_and_locks(make, make_sheet, d
     edition = make.edition(status=S.stage1)
     application = make.application(edition=edition, status=ApplicationStatus.submitted)
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=edition)))
+    make.confirmed_list(edition)
     services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert edition.status is S.stage2
@@ -212,6 +227,7 @@ def test_other_editions_sheets_are_not_locked(make, make_sheet, db):
     application = make.application(edition=other, status=ApplicationStatus.submitted)
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=other)))
     make.application(edition=edition, status=ApplicationStatus.submitted)
+    make.confirmed_list(edition)
     services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert sheet.status is SheetStatus.submitted

@@ -362,25 +362,27 @@ def test_phase_move_with_a_bad_status_value_is_400(client, organizer, edition):
 
 
 def test_phase_move_with_missing_sheets_asks_to_confirm(client, organizer, make, make_sheet, db):
-    edition = make.edition(status=EditionStatus.stage1)
+    edition = make.edition(status=EditionStatus.stage2)
     application = make.application(
-        edition=edition, status=ApplicationStatus.submitted, office=make.office(name="Urząd X")
+        edition=edition, status=ApplicationStatus.qualified, office=make.office(name="Urząd X")
     )
-    make.assignment(application=application, juror=make.juror(edition=edition, full_name="Ewa"))
+    make.assignment(
+        application=application, juror=make.juror(edition=edition, full_name="Ewa"), stage=2
+    )
     db.session.commit()
     page = client.get(f"{PREFIX}/{edition.id}/phases").get_data(as_text=True)
     assert "Ewa" in page and "Urząd X" in page and 'name="confirm_missing"' in page
-    data = {"expected": "stage1", "target": "stage2"}
+    data = {"expected": "stage2", "target": "chapter"}
     refused = client.post(f"{PREFIX}/{edition.id}/phases", data=data)
     assert refused.status_code == 200
     html = refused.get_data(as_text=True)
     assert "Ewa" in html and 'name="confirm_missing"' in html and "flash-error" in html
     db.session.expire_all()
-    assert db.session.get(Edition, edition.id).status is EditionStatus.stage1
+    assert db.session.get(Edition, edition.id).status is EditionStatus.stage2
     confirmed = client.post(f"{PREFIX}/{edition.id}/phases", data={**data, "confirm_missing": "y"})
     assert confirmed.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Edition, edition.id).status is EditionStatus.stage2
+    assert db.session.get(Edition, edition.id).status is EditionStatus.chapter
 
 
 # ---------------------------------------------------------------- categories

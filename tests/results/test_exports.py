@@ -402,7 +402,7 @@ def test_decisions_csv(request_ctx, decided):
             "Decyzja",
             "Nagroda specjalna",
             "Uzasadnienie",
-            "Powód odstępstwa od rankingu",
+            "Powód odejścia od kolejności rankingu",
             "Miejsce w zapisanym rankingu",
         ],
         [
@@ -424,7 +424,7 @@ def test_decisions_csv(request_ctx, decided):
             "",
             "",
         ],
-        ["Kategoria 2", "", "Nagrody nie przyznano", "", "Brak zgłoszeń na poziomie", "", ""],
+        ["Kategoria 2", "", "Nagroda nieprzyznana", "", "Brak zgłoszeń na poziomie", "", ""],
     ]
 
 
@@ -442,7 +442,7 @@ def test_decisions_xlsx(request_ctx, decided):
         1,
     )
     assert sheet["E2"].data_type == "s" and sheet["E2"].quotePrefix
-    assert rows[4][:3] == ("Kategoria 2", None, "Nagrody nie przyznano")
+    assert rows[4][:3] == ("Kategoria 2", None, "Nagroda nieprzyznana")
 
 
 def test_headers_in_english(english_request_ctx, decided):

@@ -290,3 +290,18 @@ def test_an_unflushed_change_counts(contest, make, db):
     sheet = entry.assignments[0].sheet
     sheet.status = SheetStatus.draft  # reopened earlier in the same request, not flushed yet
     assert rank(contest.edition, stage=1).ranked == []
+
+
+def test_the_garbage_collector_is_back_on_after_a_ranking_even_a_failed_one(contest):
+    import gc
+
+    assert gc.isenabled()
+    rank(contest.edition, stage="final")
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        rank(contest.edition, stage=3)
+    assert gc.isenabled()
+    contest.edition.score_mode = ScoreMode.raw
+    with pytest.raises(ValueError):
+        rank(contest.edition, stage="final", mode="bogus")
+    assert gc.isenabled()

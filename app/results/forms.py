@@ -1,0 +1,38 @@
+"""Forms of the results area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.editions.forms import strip
+from app.forms import BaseForm
+
+
+class OverrideForm(BaseForm):
+    """Depart from the proposed stage-2 list for one entry."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[("yes", _l("Qualify for stage 2")), ("no", _l("Do not qualify"))],
+        validators=[InputRequired(message=_l("Choose a decision."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Shown to the chapter and kept in the record."),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Give the reason for departing from the proposed list.")),
+            Length(max=2000),
+        ],
+    )
+    submit = SubmitField(_l("Save the decision"))
+
+
+class ConfirmQualificationForm(BaseForm):
+    expected = HiddenField(validators=[DataRequired()])
+    confirm_missing = BooleanField(
+        _l("I confirm: close the stage although the listed score sheets are missing")
+    )
+    submit = SubmitField(_l("Confirm the list and close stage 1"))
