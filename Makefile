@@ -41,8 +41,11 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
+# The web app and the background job worker (e-mail), stopped together by Ctrl+C.
 run: seed
 	@echo "Laurel on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when a server answers.

@@ -23,7 +23,9 @@ BLUEPRINTS = (
     "app.jury.views",
     "app.jury.sheet_views",
     "app.jury.visits.views",
+    "app.jury.consensus.views",
     "app.results.views",
+    "app.awards.views",
     "app.audit.views",
     "app.public.views",
     "app.public.admin_views",
@@ -87,23 +89,25 @@ def create_app(overrides: dict | None = None) -> Flask:
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 
     from app import models  # noqa: F401  (registers every table)
+    from app.inputs import register as register_inputs
 
+    register_inputs(app)  # the bounded <int:...> converter must precede the blueprints
     for path in BLUEPRINTS:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, templating
+    from app import cli, errors, jobs, reminders, templating
 
+    jobs.init_app(app)
+    jobs.register_cli(app)
+    reminders.register_cli(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    from app import security
+
+    security.register(app)
 
     @app.before_request
     def remember_language():

@@ -6,6 +6,7 @@ environment variables -> `create_app(overrides)`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -26,7 +27,22 @@ ENV_KEYS = (
     "PREFERRED_URL_SCHEME",
     "MAX_FILE_MB",
     "MAX_APPLICATION_MB",
+    "CONSENSUS_STUCK_DAYS",
+    "TRUSTED_PROXIES",
+    "PREFER_HTTPS",
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_DAYS",
+    "LOGIN_LIMIT_PER_IP",
+    "LOGIN_LIMIT_PER_ACCOUNT",
 )
+_INTEGERS = {
+    "MAIL_PORT",
+    "MAX_FILE_MB",
+    "MAX_APPLICATION_MB",
+    "TRUSTED_PROXIES",
+    "CONSENSUS_STUCK_DAYS",
+}
+_BOOLEANS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "PREFER_HTTPS", "SESSION_COOKIE_SECURE"}
 
 
 class Config:
@@ -45,18 +61,41 @@ class Config:
     MAIL_DEFAULT_SENDER = "laurel@localhost"
     MAX_FILE_MB = 20
     MAX_APPLICATION_MB = 100
+    # An objection to a consensus draft older than this makes the review "stuck".
+    CONSENSUS_STUCK_DAYS = 3
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITATION_MAX_AGE = 14 * 24 * 3600
+    # Days before a deadline when offices with drafts and jurors with open
+    # sheets are reminded (app/reminders.py).
+    DEADLINE_REMINDER_DAYS = (7, 1)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # "Keep me signed in" lasts this many days (the cookie dies sooner when the
+    # user signs out everywhere or changes the password).
+    REMEMBER_COOKIE_DAYS = 14
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Served over HTTPS only (directly or behind a proxy): every cookie is
+    # Secure and HSTS is sent. Requests that arrive over HTTPS get both anyway.
+    PREFER_HTTPS = False
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    # How many reverse proxies in front of Laurel set X-Forwarded-For/-Proto;
+    # 0 = none, the headers are ignored (a client could forge them).
+    TRUSTED_PROXIES = 0
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    # Failed sign-ins only; a successful one does not count.
+    LOGIN_LIMIT_PER_IP = "20/minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "10/5 minutes"
 
 
 def _coerce(key: str, value: str):
-    if key in {"MAIL_PORT", "MAX_FILE_MB", "MAX_APPLICATION_MB"}:
+    if key in _INTEGERS:
         return int(value)
-    if key in {"MAIL_USE_TLS", "MAIL_USE_SSL"}:
+    if key == "REMEMBER_COOKIE_DAYS":
+        return float(value)
+    if key in _BOOLEANS:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return value
 
@@ -105,5 +144,14 @@ def load(app, overrides: dict | None = None) -> None:
     app.config["UPLOAD_DIR"] = str(upload_dir)
     if app.config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in (overrides or {}):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    app.config["REMEMBER_COOKIE_DURATION"] = dt.timedelta(
+        days=float(app.config["REMEMBER_COOKIE_DAYS"])
+    )
+    if app.config["PREFER_HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config.setdefault("PREFERRED_URL_SCHEME", "https")
+        if app.config["PREFERRED_URL_SCHEME"] == "http":
+            app.config["PREFERRED_URL_SCHEME"] = "https"
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config["SESSION_COOKIE_SECURE"])
     # Werkzeug refuses a body over this before any view runs (413).
     app.config["MAX_CONTENT_LENGTH"] = (int(app.config["MAX_FILE_MB"]) + 1) * 1024 * 1024

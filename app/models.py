@@ -19,6 +19,15 @@ from app.editions.models import (  # noqa: F401
     Question,
     QuestionKind,
 )
+from app.jury.consensus.models import (  # noqa: F401
+    Consensus,
+    ConsensusIssue,
+    ConsensusResponse,
+    ConsensusScore,
+    ConsensusStatus,
+    ConsensusVersion,
+    ResponseDecision,
+)
 from app.jury.models import (  # noqa: F401
     Assignment,
     ConflictOfInterest,
@@ -61,6 +70,7 @@ from app.public.models import (  # noqa: F401
     RulesAttachment,
     SitePage,
 )
+from app.reminders import SentReminder  # noqa: F401
 from app.results.models import (  # noqa: F401
     Qualification,
     QualificationOverride,

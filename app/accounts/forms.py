@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,6 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.forms import BaseForm
+
 MIN_PASSWORD = 10
 
 
@@ -20,19 +21,19 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email()])
     submit = SubmitField(_l("Send reset link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
@@ -45,11 +46,15 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set password"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(BaseForm):
     submit = SubmitField(_l("Sign out"))
 
 
-class ProfileForm(FlaskForm):
+class LogoutEverywhereForm(BaseForm):
+    submit = SubmitField(_l("Sign out on all devices"))
+
+
+class ProfileForm(BaseForm):
     full_name = StringField(
         _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )

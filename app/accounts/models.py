@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import hmac
+import secrets
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -26,6 +29,25 @@ _CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def _hasher() -> PasswordHasher:
     return _CHEAP if has_app_context() and current_app.config.get("TESTING") else _STRONG
+
+
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def check_no_password(password: str) -> None:
+    """Spend the time of one password check with the current hasher's
+    parameters, for an e-mail without an account: the login then takes as long
+    for an unknown e-mail as for a known one with a wrong password."""
+    hasher = _hasher()
+    dummy = _DUMMY_HASHES.get(id(hasher))
+    if dummy is None:
+        dummy = _DUMMY_HASHES[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        hasher.verify(dummy, password)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Role(enum.Enum):
@@ -59,6 +81,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # Part of the login id kept in the session and remember cookies: a new
+    # token (sign out everywhere, a new password) makes every old cookie void.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
 
     office: Mapped[Office | None] = relationship(back_populates="users")
     jury_memberships: Mapped[list[JuryMembership]] = relationship(
@@ -73,11 +98,28 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.is_active_account
 
+    # Flask-Login: the id it stores in the session and the remember cookie.
+    def get_id(self) -> str:
+        if not self.session_token:
+            self.session_token = new_session_token()
+        return f"{self.id}:{self.session_token}"
+
+    def matches_login_id(self, login_id: str) -> bool:
+        return hmac.compare_digest(self.get_id().encode(), login_id.encode())
+
+    def rotate_session_token(self) -> None:
+        """Sign this user out everywhere: every session and remember cookie made
+        before now stops working."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every session opened with the old one."""
         self.password_hash = _hasher().hash(password)
+        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
+            check_no_password(password)
             return False
         try:
             return _hasher().verify(self.password_hash, password)

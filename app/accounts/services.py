@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, check_no_password
 from app.audit import services as audit
 from app.errors import LaurelError
 from app.extensions import db
@@ -44,7 +44,11 @@ def authenticate(email: str, password: str) -> User | None:
     The same answer for an unknown e-mail and a wrong password, so the form
     does not tell which e-mails have accounts."""
     user = find_user(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    # One password check whatever the case (an unknown e-mail checks a dummy
+    # hash), so the answer takes as long for an unknown e-mail as for a known one.
+    if user is None:
+        check_no_password(password)
+    if user is None or not user.check_password(password) or not user.is_active:
         audit.record("login.failed", after={"email": normalise_email(email)})
         return None
     user.last_login_at = utcnow()
@@ -86,6 +90,7 @@ def send_password_reset(email: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A password set from an e-mailed link; every session of the account ends."""
     user.set_password(password)
     if user.email_confirmed_at is None:
         # Following an e-mailed link proves the address works.
@@ -109,8 +114,15 @@ def update_profile(user: User, *, full_name: str, locale: str) -> None:
 
 def change_password(user: User, *, current: str, new: str) -> None:
     """Changing a password needs the current one: a session left open on a
-    shared computer must not be enough to take over the account."""
+    shared computer must not be enough to take over the account. Every other
+    session of the account ends (the view signs this one in again)."""
     if not user.check_password(current):
         raise LaurelError(_("The current password is not correct."))
     user.set_password(new)
     audit.record("password.changed", actor=user, obj=user)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of this user, in every browser, remember cookies too."""
+    user.rotate_session_token()
+    audit.record("logout.everywhere", actor=user, obj=user)

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -22,6 +23,7 @@ from app.accounts import services
 from app.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
+    LogoutEverywhereForm,
     LogoutForm,
     NewPasswordForm,
     ProfileForm,
@@ -39,8 +41,16 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(login_id: str) -> User | None:
+    """The user whose current login id ("<id>:<session token>", from the session
+    or the remember cookie) this is; an id with an old token signs nobody in."""
+    user_id, sep, _token = login_id.partition(":")
+    if not sep or not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 12:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.matches_login_id(login_id):
+        return None
+    return user
 
 
 # Flask-Login flashes this when a page needs a signed-in user; str() picks
@@ -65,8 +75,28 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_failed(_response) -> bool:
+    """Only a wrong password counts toward the sign-in limits, never a success."""
+    return bool(g.get("login_failed"))
+
+
+def _login_account() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+# Failed sign-ins are limited per address (one visitor trying many accounts)
+# and per account (many addresses trying one account). Behind a reverse proxy
+# the address is the visitor's only when TRUSTED_PROXIES is set.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_login_account,
+    deduct_when=_login_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -74,6 +104,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            g.login_failed = True
             db.session.commit()  # keep the failed-login audit event
             flash(_("Wrong e-mail or password."), "error")
         else:
@@ -95,6 +126,20 @@ def logout():
     logout_user()
     flash(_("You have been signed out."), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Sign out in every browser: sessions and remember cookies made before now die."""
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out on all devices."), "success")
+    return redirect(url_for(".login"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -152,7 +197,10 @@ def profile():
         flash(_("Your details have been saved."), "success")
         return redirect(url_for(".profile"))
     return render_template(
-        "accounts/profile.html", profile_form=profile_form, password_form=ChangePasswordForm()
+        "accounts/profile.html",
+        profile_form=profile_form,
+        password_form=ChangePasswordForm(),
+        everywhere_form=LogoutEverywhereForm(),
     ), (422 if profile_form.errors else 200)
 
 
@@ -170,6 +218,10 @@ def change_password():
         except LaurelError as exc:
             password_form.current.errors.append(exc.message)
         else:
+            # The new password ended every session; this browser stays signed in
+            # with the new token (and a renewed remember cookie if it had one).
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remember_cookie in request.cookies)
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for(".profile"))
@@ -177,4 +229,5 @@ def change_password():
         "accounts/profile.html",
         profile_form=_profile_form(user, formdata=None),
         password_form=password_form,
+        everywhere_form=LogoutEverywhereForm(formdata=None),
     ), 422

@@ -109,6 +109,23 @@ class Award(db.Model):
         """The special award's name; category awards are named by their kind."""
         return self.special_award.name if self.special_award else ""
 
+    @property
+    def is_category_award(self) -> bool:
+        return self.kind in CATEGORY_AWARD_RANK
+
+    def needs_review(self, current_snapshot_id: int | None) -> bool:
+        """Decided on a ranking that has since been retaken: the chapter must
+        confirm it on the current one before the results are published."""
+        return current_snapshot_id is not None and self.snapshot_id != current_snapshot_id
+
+    def can_view(self, user) -> bool:
+        """Organizers always; the awarded office's users once results are public."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_organizer:
+            return True
+        return self.application.office.has_member(user) and self.edition.results_public
+
 
 class WithheldAward(db.Model):
     """The chapter found no entry of a category good enough: no laureate, and

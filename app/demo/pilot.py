@@ -22,6 +22,10 @@ from app.demo.data import (
     COMMENTS,
     GENERAL_COMMENTS,
     PILOT_CONFLICT,
+    PILOT_CONSENSUS_NOTES,
+    PILOT_CONSENSUS_OBJECTION,
+    PILOT_CONSENSUS_OPEN,
+    PILOT_CONSENSUS_REVISED,
     PILOT_ENTRIES,
     PILOT_FINDINGS,
     PILOT_OVERRIDE_REASONS,
@@ -122,6 +126,7 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
         gala_place="Centrum Konferencyjne Zielna w Warszawie",
         qualification_mode=QualificationMode.threshold,
         qualification_value=75,
+        consensus_stage1=True,
     )
     add_structure(edition)
     db.session.add(edition)
@@ -189,6 +194,8 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
             created["assignments"] += 1
             created["score_sheets"] += 1
     db.session.flush()
+    # Each entry's consensus review opened when its last sheet came in.
+    _seed_consensus(entries, today)
     # The chapter's list departs from the rule where the demo wants it to (an
     # override with its reason); confirming it closes stage 1 and locks its sheets.
     proposal = {c.application_id: c.proposed for c in candidate_list(edition).candidates}
@@ -232,6 +239,78 @@ def seed_pilot(organizer: User, jurors: list[User], offices: list[Office]) -> di
     created.update(_seed_stage2_evidence(edition, organizer, jurors, offices, entries, today))
     db.session.flush()
     return created
+
+
+def _seed_consensus(entries, today) -> None:
+    """Stage-1 consensus: the lead drafts the rounded means with comments from
+    their own sheet; the others agree (one entry after an objection and a
+    revision), except on one entry where an objection is still open."""
+    from app.jury.consensus import services as consensus_services
+    from app.jury.consensus.models import Consensus
+
+    days = dt.timedelta
+    for n, (i, (application, _quality)) in enumerate(entries.items()):
+        cid = db.session.scalar(
+            sa.select(Consensus.id).where(
+                Consensus.application_id == application.id, Consensus.stage == 1
+            )
+        )
+        consensus = consensus_services.load(cid)
+        when = _at(today - days(40 - n // 2), 9 + n % 4)
+        consensus.opened_at = when
+        criteria = consensus_services.stage_criteria(application.edition_id, 1)
+        rows = consensus_services.side_by_side(consensus, criteria)
+        values = {r.criterion.id: r.suggested for r in rows}
+        _consensus_version(consensus, values, PILOT_CONSENSUS_NOTES[0], when + days(days=1))
+        others = [a.juror for a in consensus.others()]
+        if i in (PILOT_CONSENSUS_OPEN, PILOT_CONSENSUS_REVISED):
+            objected = consensus_services.respond(
+                consensus, actor=others[0], agree=False, comment=PILOT_CONSENSUS_OBJECTION
+            )
+            objected.created_at = (
+                _at(today - days(5), 11) if i == PILOT_CONSENSUS_OPEN else when + days(days=2)
+            )
+            if i == PILOT_CONSENSUS_OPEN:
+                if len(others) > 1:
+                    agreed = consensus_services.respond(consensus, actor=others[1], agree=True)
+                    agreed.created_at = _at(today - days(6), 15)
+                continue
+            first = criteria[0].id
+            values[first] = max(0.0, values[first] - float(criteria[0].step))
+            _consensus_version(consensus, values, PILOT_CONSENSUS_NOTES[1], when + days(days=3))
+        for juror in others:
+            answer = consensus_services.respond(consensus, actor=juror, agree=True)
+            answer.created_at = when + days(days=4)
+        consensus.finalised_at = when + days(days=4)
+    db.session.flush()
+
+
+def _consensus_version(consensus, values, note, at):
+    """The lead's next version: `values` per criterion id, with the comments
+    of the lead's own sheet and every juror's site-visit issues."""
+    from app.jury.consensus import services as consensus_services
+
+    lead = consensus.lead
+    own = {
+        s.criterion_id: s
+        for a in consensus.assignments
+        if a.juror_id == lead.id
+        for s in a.sheet.scores
+    }
+    data = consensus_services.DraftInput(
+        based_on=consensus.latest.number if consensus.latest else 0,
+        note=note,
+        scores={
+            c: ScoreInput(
+                value=f"{v:g}", strengths=own[c].strengths, improvements=own[c].improvements
+            )
+            for c, v in values.items()
+        },
+        issues=[t.text for a in consensus.assignments for t in a.sheet.site_visit_issues],
+    )
+    drafted = consensus_services.save_draft(consensus, actor=lead, data=data)
+    drafted.created_at = at
+    return drafted
 
 
 def _seed_stage2_evidence(edition, organizer, jurors, offices, entries, today) -> dict[str, int]:

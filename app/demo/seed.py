@@ -12,6 +12,7 @@ import io
 import sqlalchemy as sa
 
 from app.accounts.models import Role, User
+from app.awards.models import SpecialAward
 from app.demo.data import (
     AREAS,
     CATEGORIES,
@@ -21,6 +22,7 @@ from app.demo.data import (
     OFFICE_ACCOUNTS,
     OFFICES,
     ORGANIZER,
+    SPECIAL_AWARDS,
     SUBMITTED,
 )
 from app.editions.models import (
@@ -118,7 +120,12 @@ def _answer_for(question: Question, office: Office) -> Answer:
 
 
 def add_structure(edition: Edition) -> None:
-    """The categories, areas, criteria and questions every demo edition shares."""
+    """The categories, areas, criteria, questions and special awards every
+    demo edition shares."""
+    for pos, (name, description) in enumerate(SPECIAL_AWARDS):
+        db.session.add(
+            SpecialAward(edition=edition, name=name, description=description, position=pos)
+        )
     for pos, (name, desc, types) in enumerate(CATEGORIES):
         edition.categories.append(
             Category(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,10 +31,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.editions.models import (
     DEFAULT_TIE_RULE,
     CommentRule,
+    ConsensusScoring,
     QualificationMode,
     QuestionKind,
     ScoreMode,
 )
+from app.forms import BaseForm
 from app.labels import choices
 from app.offices.models import OfficeType
 from app.results.labels import TIE_RULES, tie_rule_label
@@ -85,7 +86,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EditionForm(FlaskForm):
+class EditionForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     slug = _slug_field()
     year = _year_field()
@@ -168,7 +169,32 @@ class EditionForm(FlaskForm):
         default=QualificationMode.top_k,
     )
     qualification_value = DecimalField(
-        _l("N"), places=2, default=10, validators=[InputRequired(), NumberRange(min=0)]
+        _l("N"),
+        places=2,
+        default=10,
+        # The column holds up to 99999.99; a larger N would overflow it.
+        validators=[InputRequired(), NumberRange(min=0, max=99999)],
+    )
+    consensus_stage1 = BooleanField(
+        _l("Consensus review in stage 1"),
+        default=False,
+        description=_l(
+            "Once an entry's sheets are in, its jurors agree one score per criterion, "
+            "led by one of them."
+        ),
+    )
+    consensus_stage2 = BooleanField(_l("Consensus review in stage 2"), default=False)
+    consensus_scoring = SelectField(
+        _l("In a stage with consensus review, the ranking uses"),
+        choices=[
+            SelectChoice("consensus", _l("the agreed consensus score (recommended)")),
+            SelectChoice("mean", _l("the mean of the independent sheets")),
+        ],
+        coerce=lambda v: v if isinstance(v, ConsensusScoring) else ConsensusScoring(v),
+        default=ConsensusScoring.consensus,
+        description=_l(
+            "An entry whose consensus is not final yet is ranked by the mean, and flagged."
+        ),
     )
     gala_place = StringField(
         _l("Gala place"), filters=[strip], validators=[Optional(), Length(max=200)]
@@ -189,7 +215,7 @@ class EditionForm(FlaskForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
-class CopyEditionForm(FlaskForm):
+class CopyEditionForm(BaseForm):
     name = StringField(
         _l("Name of the new edition"),
         filters=[strip],
@@ -200,7 +226,7 @@ class CopyEditionForm(FlaskForm):
     submit = SubmitField(_l("Copy edition"))
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(BaseForm):
     expected = HiddenField(validators=[DataRequired()])
     target = HiddenField(validators=[DataRequired()])
     confirm_missing = BooleanField(
@@ -209,7 +235,7 @@ class PhaseForm(FlaskForm):
     submit = SubmitField(_l("Move to the next phase"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
     allowed_office_types = MultiCheckboxField(
@@ -229,7 +255,7 @@ class CategoryForm(FlaskForm):
         self.allowed_office_types.choices = choices(OfficeType)
 
 
-class AreaForm(FlaskForm):
+class AreaForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional()])
     position = IntegerField(
@@ -242,7 +268,7 @@ def _area_choices(edition) -> list[tuple[int, str]]:
     return [(a.id, a.name) for a in edition.areas]
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(BaseForm):
     area_id = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
     stage = SelectField(_l("Stage"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=300)])
@@ -288,7 +314,7 @@ class CriterionForm(FlaskForm):
             raise ValidationError(_l("The weight must be greater than zero (and below 10000)."))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     area_id = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
     kind = SelectField(_l("Kind of answer"), validators=[InputRequired()])
     prompt = StringField(

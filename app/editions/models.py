@@ -51,6 +51,15 @@ class QualificationMode(enum.Enum):
     threshold = "threshold"  # every entry at or above `qualification_value` percent
 
 
+class ConsensusScoring(enum.Enum):
+    """What an entry's score is in a stage with consensus review (see
+    app/jury/consensus): the score its jurors agreed, or the mean of their
+    independent sheets as without consensus."""
+
+    consensus = "consensus"
+    mean = "mean"
+
+
 # The tie-break chain an edition declares unless it says otherwise; the keys
 # are checked by app.results.numbers.parse_tie_rule.
 DEFAULT_TIE_RULE = "stage2,checklist,stage1"
@@ -123,6 +132,11 @@ class Edition(db.Model):
     qualification_value: Mapped[float] = mapped_column(
         sa.Numeric(7, 2, asdecimal=False), default=10.0
     )
+    # Consensus review per stage (app/jury/consensus): once an entry's
+    # independent sheets are in, its jurors agree one score per criterion.
+    consensus_stage1: Mapped[bool] = mapped_column(default=False)
+    consensus_stage2: Mapped[bool] = mapped_column(default=False)
+    consensus_scoring: Mapped[ConsensusScoring] = mapped_column(default=ConsensusScoring.consensus)
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )
@@ -170,8 +184,46 @@ class Edition(db.Model):
             and self.status is EditionStatus.stage1
         )
 
+    def has_consensus(self, stage: int) -> bool:
+        """Consensus review is on for this stage."""
+        return bool(self.consensus_stage1 if stage == 1 else self.consensus_stage2)
+
+    @property
+    def consensus_stages(self) -> tuple[int, ...]:
+        return tuple(s for s in (1, 2) if self.has_consensus(s))
+
+    # The chapter (app/awards): who may see and decide what, and when.
+
+    @property
+    def chapter_open(self) -> bool:
+        """The chapter deliberates or has decided: the ranking snapshot it
+        decides on exists only once stage 2 has closed."""
+        return self.status.order >= EditionStatus.chapter.order
+
+    def can_view_chapter(self, user) -> bool:
+        """Organizers, from the chapter's deliberation on."""
+        return _is_organizer(user) and self.chapter_open
+
+    def can_decide_awards(self, user) -> bool:
+        """Organizers record the chapter's decisions while it deliberates."""
+        return _is_organizer(user) and self.status is EditionStatus.chapter
+
+    def can_manage_special_awards(self, user) -> bool:
+        """Organizers define the special awards until the results are published."""
+        return _is_organizer(user) and not self.results_public
+
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]
+
+    def can_export_results(self, user) -> bool:
+        """Download the edition's ranking, every score with the jurors'
+        comments, and the chapter's decisions: organizers only, in any phase
+        (each export is audited)."""
+        return bool(getattr(user, "is_authenticated", False) and user.is_organizer)
+
+
+def _is_organizer(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_organizer)
 
 
 class Category(db.Model):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.awards import publishing as award_publishing
 from app.awards.models import SpecialAward
 from app.editions.models import (
     DEFAULT_TIE_RULE,
@@ -48,6 +49,9 @@ RESULTS_FIELDS = [
     "tie_rule",
     "qualification_mode",
     "qualification_value",
+    "consensus_stage1",
+    "consensus_stage2",
+    "consensus_scoring",
 ]
 EDITION_FIELDS = [
     "name",
@@ -71,7 +75,7 @@ EDITION_FIELDS = [
     *RESULTS_FIELDS,
 ]
 # Copied with an edition: the rules a new year is judged by.
-RESULTS_FIELDS = EDITION_FIELDS[-6:]
+RESULTS_FIELDS = EDITION_FIELDS[-len(RESULTS_FIELDS) :]
 CATEGORY_FIELDS = ["name", "description", "allowed_office_types", "position"]
 AREA_FIELDS = ["name", "description", "position"]
 CRITERION_FIELDS = [
@@ -112,7 +116,11 @@ def _persist_new(
     db.session.add(obj)
     db.session.flush()
     audit.record(
-        action, actor=actor, obj=obj, edition_id=edition_id, after=audit.snapshot(obj, fields)
+        action,
+        actor=actor,
+        obj=obj,
+        edition_id=obj.id if isinstance(obj, Edition) else edition_id,
+        after=audit.snapshot(obj, fields),
     )
     return obj
 
@@ -457,10 +465,13 @@ def check_next_phase(edition: Edition) -> PhaseCheck:
         snapshot = ranking_snapshot.current(edition)
         if snapshot is None:
             check.blockers.append(_("There is no ranking snapshot: stage 2 was not closed."))
-        elif ranking_snapshot.is_stale(edition, snapshot):
-            check.blockers.append(
-                _("Score sheets changed after the ranking snapshot: retake the ranking first.")
-            )
+        else:
+            if ranking_snapshot.is_stale(edition, snapshot):
+                check.blockers.append(
+                    _("Score sheets changed after the ranking snapshot: retake the ranking first.")
+                )
+            # Every category decided, every award confirmed on this snapshot.
+            check.blockers.extend(award_publishing.publishing_blockers(edition, snapshot))
     check.closing_stage = _stage_closed_by(current)
     if check.closing_stage:
         check.missing = missing_sheets(edition, check.closing_stage)

@@ -14,12 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app import navigation
 from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
+from app.awards import publishing as award_publishing
 from app.editions import services
 from app.editions.forms import (
     AreaForm,
@@ -266,8 +268,21 @@ def advance(edition_id: int):
     except LaurelError as exc:
         _refused(exc)
         return redirect(url_for(".phases", edition_id=edition.id))
+    sent = None
+    if edition.status is EditionStatus.results_published:
+        # Queued with the publication: the e-mails leave once it commits.
+        sent = award_publishing.notify_results(edition)
     db.session.commit()
     flash(_("The edition is now in the phase “%(phase)s”.", phase=label(edition.status)), "success")
+    if sent is not None:
+        flash(
+            ngettext(
+                "%(num)s e-mail about the results was sent to the offices.",
+                "%(num)s e-mails about the results were sent to the offices.",
+                sent,
+            ),
+            "info",
+        )
     return redirect(url_for(".phases", edition_id=edition.id))
 
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from app.editions.models import Area, Criterion
 from app.extensions import db
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
-from app.offices.models import Application
+from app.offices.models import Application, ApplicationStatus
+from app.results import score_sql
 
 
 @dataclass
@@ -28,35 +29,46 @@ def feedback_scores(application: Application) -> list[AreaFeedback]:
     """Per area and stage: this application's result as a percentage of the
     attainable points, and the category's average.
 
-    An application's result in an area and stage is
-    100 x sum(score x weight) / sum(maximum score x weight) over every score of
-    the jurors' submitted or locked sheets for that application (draft sheets
-    do not count). Dividing by the maxima makes criteria scored out of 10 and
-    out of 20 comparable. The category average is the plain mean of those
-    results over the category's applications that have any such score, so
-    every office counts once however many jurors scored it. One grouped query."""
-    weighted = (
-        100.0
-        * sa.func.sum(Score.value * Criterion.weight)
-        / sa.func.sum(Criterion.max_score * Criterion.weight)
-    )
-    per_application = (
+    The ranking's rules, applied to one area's criteria at a time: a sheet's
+    result in an area is 100 x sum(score x weight) / sum(maximum score x
+    weight) over its scores in that area (rule 1, app/results/score_sql.py,
+    which the ranking's own query uses); an application's result is the mean
+    over its jurors' submitted or locked sheets (rule 3; drafts do not count).
+    Dividing by the maxima makes criteria scored out of 10 and out of 20
+    comparable. The category average is the plain mean of those results over
+    the category's applications that have any such score, so every office
+    counts once however many jurors scored it. One grouped query."""
+    per_sheet = (
         sa.select(
-            Application.id.label("application_id"),
+            Assignment.application_id.label("application_id"),
             Criterion.area_id.label("area_id"),
-            Criterion.stage.label("stage"),
-            weighted.label("mean"),
+            ScoreSheet.stage.label("stage"),
+            score_sql.percent(score_sql.points(), score_sql.attainable()).label("percent"),
         )
-        .join(Assignment, Assignment.application_id == Application.id)
-        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .select_from(Score)
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .join(Application, Application.id == Assignment.application_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(
             Application.edition_id == application.edition_id,
             Application.category_id == application.category_id,
+            Application.status != ApplicationStatus.draft,
             ScoreSheet.status.in_([SheetStatus.submitted, SheetStatus.locked]),
+            score_sql.SCORED,
         )
-        .group_by(Application.id, Criterion.area_id, Criterion.stage)
+        .group_by(ScoreSheet.id, Assignment.application_id, Criterion.area_id, ScoreSheet.stage)
+        .subquery()
+    )
+    per_application = (
+        sa.select(
+            per_sheet.c.application_id,
+            per_sheet.c.area_id,
+            per_sheet.c.stage,
+            sa.func.avg(per_sheet.c.percent).label("mean"),
+        )
+        .where(per_sheet.c.percent.is_not(None))
+        .group_by(per_sheet.c.application_id, per_sheet.c.area_id, per_sheet.c.stage)
         .subquery()
     )
     own = sa.func.max(

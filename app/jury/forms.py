@@ -3,8 +3,8 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -24,12 +24,13 @@ from wtforms.validators import (
 )
 
 from app.accounts.forms import MIN_PASSWORD, strip
+from app.forms import BaseForm
 from app.jury.sheets import ScoreInput, SheetInput
 
 _FIELD = re.compile(r"^(value|strengths|improvements|issue|check)-(\d{1,9})$")
 
 
-class InviteJurorForm(FlaskForm):
+class InviteJurorForm(BaseForm):
     email = EmailField(
         _l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
     )
@@ -39,7 +40,7 @@ class InviteJurorForm(FlaskForm):
     submit = SubmitField(_l("Invite"))
 
 
-class InvitationResponseForm(FlaskForm):
+class InvitationResponseForm(BaseForm):
     """Accept or decline; a juror with no password yet sets one to accept."""
 
     password = PasswordField(
@@ -69,7 +70,7 @@ class InvitationResponseForm(FlaskForm):
         return ok
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(BaseForm):
     office_id = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(
         _l("Reason for the conflict"),
@@ -82,7 +83,7 @@ class ConflictForm(FlaskForm):
     submit = SubmitField(_l("Declare the conflict"))
 
 
-class AutoAssignForm(FlaskForm):
+class AutoAssignForm(BaseForm):
     stage = HiddenField(validators=[DataRequired()])
     per_application = IntegerField(
         _l("Jurors per application"),
@@ -91,7 +92,7 @@ class AutoAssignForm(FlaskForm):
     submit = SubmitField(_l("Assign automatically"))
 
 
-class SheetForm(FlaskForm):
+class SheetForm(BaseForm):
     """A score sheet. The per-criterion fields (value-<id>, strengths-<id>,
     improvements-<id>) and the site-visit issues (issue-<n>; in stage 2
     check-<issue id>, note-<issue id>) are built by the template from the
@@ -154,7 +155,7 @@ def stored_fields(sheet) -> dict[str, str]:
     return fields
 
 
-class ReopenSheetForm(FlaskForm):
+class ReopenSheetForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for reopening (the juror receives it by e-mail)"),
         filters=[strip],
@@ -163,7 +164,14 @@ class ReopenSheetForm(FlaskForm):
     submit = SubmitField(_l("Reopen the sheet"))
 
 
-class ReminderForm(FlaskForm):
+class ExtendDueForm(BaseForm):
+    stage = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2)])
+    juror_id = IntegerField(validators=[InputRequired()])
+    due = DateField(_l("New due date"), validators=[InputRequired()])
+    submit = SubmitField(_l("Set the due date"))
+
+
+class ReminderForm(BaseForm):
     stage = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2)])
     juror_id = IntegerField(validators=[Optional()])
     submit = SubmitField(_l("Remind late jurors"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from app.accounts.models import User
@@ -208,3 +208,63 @@ def remind_late_jurors(
         after={"stage": stage, "jurors": [j.juror_id for j in late]},
     )
     return len(late)
+
+
+def extend_due(
+    edition: Edition, stage: int, *, juror_id: int, due: dt.date, actor, today: dt.date
+) -> int:
+    """Give one juror a new due date for their open sheets of a stage (not
+    started or drafts; submitted ones are done). The juror is told by e-mail,
+    in their language. Returns how many assignments got the date."""
+    if edition.status.value != f"stage{stage}":
+        raise LaurelError(_("Due dates can be changed only while the stage is open."))
+    if due < today:
+        raise LaurelError(_("The new due date cannot be in the past."))
+    juror = db.session.get(User, juror_id)
+    open_ids = db.session.scalars(
+        sa.select(Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Application.edition_id == edition.id,
+            Assignment.stage == stage,
+            Assignment.juror_id == juror_id,
+            sa.or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
+        )
+    ).all()
+    if juror is None or not open_ids:
+        raise LaurelError(_("This juror has no open score sheets in this stage."))
+    db.session.execute(
+        sa.update(Assignment)
+        .where(Assignment.id.in_(open_ids))
+        .values(due_date=due)
+        .execution_options(synchronize_session="fetch")
+    )
+    audit.record(
+        "assignment.due_date",
+        actor=actor,
+        obj=edition,
+        edition_id=edition.id,
+        after={"stage": stage, "juror_id": juror_id, "due": due, "assignments": open_ids},
+    )
+    link = url_for("sheets.my_entries", edition_id=edition.id, stage=stage, _external=True)
+    with force_locale(juror.locale or "pl"):
+        send_mail(
+            juror.email,
+            _("Laurel: new due date in %(edition)s", edition=edition.name),
+            ngettext(
+                "Hello %(name)s,\n\nThe organizer has set a new due date, %(due)s, for your "
+                "%(num)s open stage %(stage)s score sheet in %(edition)s.\n"
+                "Your entries: %(link)s\n",
+                "Hello %(name)s,\n\nThe organizer has set a new due date, %(due)s, for your "
+                "%(num)s open stage %(stage)s score sheets in %(edition)s.\n"
+                "Your entries: %(link)s\n",
+                len(open_ids),
+                name=juror.full_name,
+                due=due.isoformat(),
+                stage=stage,
+                edition=edition.name,
+                link=link,
+            ),
+        )
+    return len(open_ids)

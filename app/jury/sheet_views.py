@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, with_expression
 
@@ -25,8 +26,11 @@ from app.editions.models import Edition, EditionStatus
 from app.editions.services import local_today
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import db_int, page_arg
 from app.jury import oversight, services, sheets, workspace
-from app.jury.forms import ReminderForm, ReopenSheetForm, SheetForm, stored_fields
+from app.jury.consensus.models import ConsensusStatus
+from app.jury.consensus.overview import progress_for
+from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
 from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
 from app.offices import services as offices
 from app.offices.models import Application
@@ -38,7 +42,7 @@ STAGE_TITLES = {1: _l("Stage 1: document assessment"), 2: _l("Stage 2: visits an
 
 
 def _stage(default: int) -> int:
-    stage = request.args.get("stage", default, type=int)
+    stage = request.args.get("stage", default, type=db_int)
     if stage not in services.STAGES:
         abort(404)
     return stage
@@ -71,10 +75,14 @@ def my_entries(edition_id: int):
         current_user,
         stage,
         status=status,
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
     )
+    consensus = None
+    if edition.has_consensus(stage):
+        consensus = progress_for(current_user, stage, [r.application_id for r in entries.rows])
     return render_template(
         "jury/entries.html",
+        consensus=consensus,
         edition=edition,
         stage=stage,
         stage_title=STAGE_TITLES[stage],
@@ -83,6 +91,7 @@ def my_entries(edition_id: int):
         today=local_today(),
         stage_open=edition.status.value == f"stage{stage}",
         SheetStatus=SheetStatus,
+        ConsensusStatus=ConsensusStatus,
     )
 
 
@@ -282,9 +291,7 @@ def overview(edition_id: int):
     if status not in ("", "not_started", *(s.value for s in SheetStatus)):
         abort(404)
     today = local_today()
-    page = oversight.sheet_rows(
-        edition, stage, status=status, page=request.args.get("page", 1, type=int)
-    )
+    page = oversight.sheet_rows(edition, stage, status=status, page=page_arg())
     return render_template(
         "jury/sheets_overview.html",
         edition=edition,
@@ -333,4 +340,39 @@ def remind(edition_id: int):
     else:
         db.session.commit()
         flash(_("Reminders sent: %(n)s.", n=sent), "success")
+    return redirect(url_for(".overview", edition_id=edition.id, stage=stage))
+
+
+@bp.route("/organizer/editions/<int:edition_id>/sheets/due", methods=["POST"])
+@organizer_required
+def extend_due(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = ExtendDueForm()
+    if not form.validate_on_submit():
+        flash(_("Give a valid new due date."), "error")
+        stage = form.stage.data if form.stage.data in (1, 2) else None
+        return redirect(url_for(".overview", edition_id=edition.id, stage=stage))
+    stage = form.stage.data
+    try:
+        count = oversight.extend_due(
+            edition,
+            stage,
+            juror_id=form.juror_id.data,
+            due=form.due.data,
+            actor=current_user,
+            today=local_today(),
+        )
+    except LaurelError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            ngettext(
+                "The new due date applies to %(num)s sheet; the juror was told by e-mail.",
+                "The new due date applies to %(num)s sheets; the juror was told by e-mail.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for(".overview", edition_id=edition.id, stage=stage))

@@ -26,6 +26,7 @@ from app.audit import services as audit
 from app.editions.models import Area, Criterion
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import control_characters
 from app.jury.models import (
     Assignment,
     IssueCheck,
@@ -134,6 +135,19 @@ def _clean_text(text: str | None) -> str:
     return (text or "").replace("\x00", "").strip()
 
 
+def _text_problem(text: str) -> str | None:
+    """Why a comment cannot be stored: too long, or holding control characters
+    (other than tabs and line breaks) that the base form refuses elsewhere."""
+    if len(text) > TEXT_LIMIT:
+        return _("Shorten this text to %(n)s characters.", n=TEXT_LIMIT)
+    if control_characters(text, multiline=True):
+        return _(
+            "Remove the control characters (such as a NUL byte or an escape character) "
+            "from this text."
+        )
+    return None
+
+
 # ---- what a sheet needs -------------------------------------------------------
 
 
@@ -229,14 +243,12 @@ def save_sheet(assignment: Assignment, *, actor, data: SheetInput) -> ScoreSheet
             value = None
         strengths, improvements = _clean_text(typed.strengths), _clean_text(typed.improvements)
         for key, text in (("strengths", strengths), ("improvements", improvements)):
-            if len(text) > TEXT_LIMIT:
-                errors[f"{key}-{criterion_id}"] = _(
-                    "Shorten this text to %(n)s characters.", n=TEXT_LIMIT
-                )
+            if problem := _text_problem(text):
+                errors[f"{key}-{criterion_id}"] = problem
         parsed[criterion_id] = (value, strengths, improvements)
     general = _clean_text(data.general_comment)
-    if len(general) > TEXT_LIMIT:
-        errors["general_comment"] = _("Shorten this text to %(n)s characters.", n=TEXT_LIMIT)
+    if problem := _text_problem(general):
+        errors["general_comment"] = problem
     issues = (
         [_clean_text(t) for t in data.issues if _clean_text(t)] if assignment.stage == 1 else []
     )
@@ -246,6 +258,8 @@ def save_sheet(assignment: Assignment, *, actor, data: SheetInput) -> ScoreSheet
             n=MAX_ISSUES,
             limit=TEXT_LIMIT,
         )
+    elif problems := [p for t in issues if (p := _text_problem(t))]:
+        errors["issues"] = problems[0]
     checks = {}
     if assignment.stage == 2 and data.issue_checks:
         checks = _read_issue_checks(assignment, data.issue_checks)
@@ -347,6 +361,10 @@ def submit_sheet(sheet: ScoreSheet, *, actor) -> None:
             "typed_by_organizer": actor.id != sheet.assignment.juror_id,
         },
     )
+    # The last sheet of an entry in a consensus stage opens its consensus review.
+    from app.jury.consensus.services import open_if_ready
+
+    open_if_ready(sheet.assignment, actor=actor)
 
 
 def reopen_sheet(sheet: ScoreSheet, *, actor, reason: str) -> None:

@@ -17,6 +17,7 @@ from app.accounts.models import Role, User
 from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import db_int, page_arg
 from app.jury import services
 from app.jury.forms import (
     AutoAssignForm,
@@ -96,7 +97,7 @@ def _stage_arg(source) -> int:
 def assignments(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     stage = _stage_arg(request.args)
-    target = request.args.get("n", edition.jurors_per_application, type=int)
+    target = request.args.get("n", edition.jurors_per_application, type=db_int)
     target = min(max(target, 1), 20)
     only_missing = request.args.get("missing") == "1"
 
@@ -118,7 +119,7 @@ def assignments(edition_id: int):
     )
     if only_missing:
         query = query.where(Application.id.in_(short_ids))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     short = len(short_ids)
     jurors = services.accepted_jurors(edition)
     conflicted: dict[int, list[int]] = {}
@@ -184,8 +185,8 @@ def auto_assign(edition_id: int):
 def add_assignment(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     stage = _stage_arg(request.form)
-    application = db.session.get(Application, request.form.get("application_id", type=int) or 0)
-    juror = db.session.get(User, request.form.get("juror_id", type=int) or 0)
+    application = db.session.get(Application, request.form.get("application_id", type=db_int) or 0)
+    juror = db.session.get(User, request.form.get("juror_id", type=db_int) or 0)
     if application is None or application.edition_id != edition.id:
         flash(_("Choose an application of this edition."), "error")
     elif juror is None or not juror.is_juror:
@@ -304,7 +305,7 @@ def conflicts(edition_id: int):
     membership = _accepted_membership(edition)
     q = request.args.get("q", "").strip()
     selected = None
-    office_id = request.values.get("office_id", type=int)
+    office_id = request.values.get("office_id", type=db_int)
     if office_id:
         selected = db.session.get(Office, office_id)
         if selected is None:

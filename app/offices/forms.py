@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
-    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -29,12 +27,13 @@ from wtforms.validators import (
 
 from app.accounts.forms import MIN_PASSWORD, strip
 from app.editions.models import QuestionKind
+from app.forms import BaseForm, VersionField
 from app.labels import choices
 from app.offices.models import OfficeType, Voivodeship
 from app.offices.validators import NipValidator, RegonValidator
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     name = StringField(
         _l("Name of the office"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
@@ -84,7 +83,7 @@ class RegistrationForm(FlaskForm):
     submit = SubmitField(_l("Register the office"))
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(BaseForm):
     category = SelectField(_l("Category"), coerce=int, validators=[InputRequired()])
     submit = SubmitField(_l("Start the application"))
 
@@ -167,8 +166,8 @@ def _question_field(question):
     )
 
 
-class QuestionnaireBase(FlaskForm):
-    version = HiddenField()
+class QuestionnaireBase(BaseForm):
+    version = VersionField()
     save = SubmitField(_l("Save draft"))
 
     def question_fields(self, area):
@@ -196,7 +195,7 @@ def questionnaire_form(areas, *, saved: dict[int, object], version: int, formdat
     class QuestionnaireForm(QuestionnaireBase):
         pass
 
-    data: dict[str, object] = {"version": str(version)}
+    data: dict[str, object] = {"version": version}
     for area in areas:
         for question in area.questions:
             name = question_field_name(question)
@@ -210,7 +209,7 @@ def questionnaire_form(areas, *, saved: dict[int, object], version: int, formdat
     return QuestionnaireForm(formdata=None, data=data)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(BaseForm):
     area = SelectField(_l("Area"), coerce=int, validators=[Optional()])
     file = FileField(_l("File"))
     upload = SubmitField(_l("Upload"))
@@ -225,7 +224,7 @@ class DocumentForm(FlaskForm):
         )
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for reopening"),
         filters=[strip],
@@ -235,7 +234,7 @@ class ReopenForm(FlaskForm):
     submit = SubmitField(_l("Reopen the application"))
 
 
-class ApplicationFilterForm(FlaskForm):
+class ApplicationFilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -5,6 +5,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -53,9 +54,18 @@ class OfficeStatus(enum.Enum):
 
 
 class Office(db.Model):
-    """An applicant institution."""
+    """An applicant institution.
+
+    REGON and NIP are unique when known. An office an organizer entered (by
+    hand or from a registry file) may lack them, stored as NULL (which a
+    unique key allows many times, never as ""): it then `needs_completing`.
+    Self-registration always asks for both."""
 
     __tablename__ = "office"
+    __table_args__ = (
+        sa.CheckConstraint("regon IS NULL OR length(regon) IN (9, 14)", name="regon_length"),
+        sa.CheckConstraint("nip IS NULL OR length(nip) = 10", name="nip_length"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300), index=True)
@@ -84,6 +94,16 @@ class Office(db.Model):
     @property
     def is_approved(self) -> bool:
         return self.status is OfficeStatus.approved
+
+    @hybrid_property
+    def needs_completing(self) -> bool:
+        """REGON or NIP still missing: the organizer has to add them."""
+        return self.regon is None or self.nip is None
+
+    @needs_completing.inplace.expression
+    @classmethod
+    def _needs_completing_expression(cls):
+        return sa.or_(cls.regon.is_(None), cls.nip.is_(None))
 
     def has_member(self, user) -> bool:
         return bool(

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -273,9 +274,10 @@ def save_answers(
     """Store the given answers (question id -> value; None or "" clears it).
     All values have been validated by the form; nothing is required yet (that
     is checked on submission). The form carries the version it was built
-    from: an older one means somebody saved in between, and nothing is saved."""
+    from: an older one means somebody saved in between, and nothing is saved;
+    so does a missing one (None), since it proves nothing."""
     _require_editable(application, actor)
-    if version is not None and version != application.version:
+    if version != application.version:
         raise ApplicationConflict(
             _(
                 "Someone else saved this application in the meantime. Your changes were not "
@@ -364,6 +366,38 @@ def submit_application(application: Application, *, actor, now=None) -> None:
         before=before,
         after=audit.snapshot(application, ["status", "submitted_at"]),
     )
+    _send_receipt(application)
+
+
+def _send_receipt(application: Application) -> None:
+    """Each active user of the office gets a receipt, in their own language:
+    what was submitted, when (Warsaw time), and what happens next."""
+    link = url_for("offices.application_detail", application_id=application.id, _external=True)
+    edition = application.edition
+    for user in application.office.users:
+        if not user.is_active:
+            continue
+        with force_locale(user.locale or "pl"):
+            send_mail(
+                user.email,
+                _(
+                    "Laurel: your application to %(edition)s has been received",
+                    edition=edition.name,
+                ),
+                _(
+                    "Hello %(name)s,\n\nWe received the application of %(office)s to "
+                    "%(edition)s (category: %(category)s) on %(when)s, Warsaw time. It can no "
+                    "longer be changed. The jury assesses the submitted documents in stage 1; "
+                    "you will be told by e-mail whether the application goes on to stage 2.\n\n"
+                    "%(link)s\n",
+                    name=user.full_name,
+                    office=application.office.name,
+                    edition=edition.name,
+                    category=application.category.name,
+                    when=format_local(application.submitted_at),
+                    link=link,
+                ),
+            )
 
 
 def reopen_application(application: Application, *, actor, reason: str) -> None:
@@ -553,7 +587,7 @@ def awards_of(application: Application) -> list[Award]:
         db.session.scalars(
             sa.select(Award)
             .where(Award.application_id == application.id)
-            .options(selectinload(Award.diplomas))
+            .options(selectinload(Award.diplomas), selectinload(Award.special_award))
             .order_by(Award.kind, Award.id)
         )
     )

@@ -13,6 +13,7 @@ import os
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,19 +44,68 @@ class UploadRefused(Exception):
         self.reason = reason  # "empty", "too_large", "extension", "content", "mismatch"
 
 
+# A DOCX or ODT is a ZIP; what it holds is judged from its directory and the
+# first bytes of two members, never by unpacking a member whole: a few
+# hundred kilobytes can declare gigabytes (a "zip bomb").
+MAX_ZIP_MEMBERS = 2_000
+MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024  # declared total; real documents stay far below
+MAX_ZIP_DIRECTORY = 1024 * 1024  # the central directory itself, read before any member
+HEAD = 256  # bytes read from a member, at most
+_EOCD = b"PK\x05\x06"
+
+
+def _zip_directory_is_small(f: BinaryIO, size: int) -> bool:
+    """Read the end-of-central-directory record before zipfile parses the
+    whole directory into memory: refuse too many members or a huge directory
+    (and ZIP64, which no office document needs)."""
+    tail_size = min(size, 22 + 65535)
+    f.seek(size - tail_size)
+    tail = f.read(tail_size)
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return False
+    entries = int.from_bytes(tail[at + 10 : at + 12], "little")
+    directory = int.from_bytes(tail[at + 12 : at + 16], "little")
+    if entries == 0xFFFF or directory == 0xFFFFFFFF:
+        return False  # ZIP64
+    return 0 < entries <= MAX_ZIP_MEMBERS and directory <= MAX_ZIP_DIRECTORY
+
+
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as member:
+        return member.read(HEAD)
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _zip_kind(archive: zipfile.ZipFile) -> str | None:
+    members = archive.infolist()
+    if sum(m.file_size for m in members) > MAX_ZIP_UNCOMPRESSED:
+        return None
+    names = {m.filename for m in members}
+    # ODF puts an uncompressed "mimetype" entry first; its content names the format.
+    if {"mimetype", "content.xml"} <= names:
+        if _head(archive, "mimetype").strip() != ODT_MIMETYPE:
+            return None
+        return "odt" if _looks_like_xml(_head(archive, "content.xml")) else None
+    if {"[Content_Types].xml", "word/document.xml"} <= names:
+        return "docx" if _looks_like_xml(_head(archive, "word/document.xml")) else None
+    return None
+
+
 def _sniff_zip(path: Path) -> str | None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            # ODF puts an uncompressed "mimetype" entry first; its content names the format.
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return "odt"
-            if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
-                return "docx"
-    # RuntimeError also covers encrypted entries and unsupported compression methods.
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        with open(path, "rb") as f:
+            if not _zip_directory_is_small(f, path.stat().st_size):
+                return None
+            with zipfile.ZipFile(f) as archive:
+                return _zip_kind(archive)
+    # RuntimeError also covers encrypted entries and unsupported compression methods;
+    # zlib.error and EOFError a damaged member.
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, EOFError, zlib.error):
         return None
-    return None
 
 
 def sniff_kind(path: Path) -> str | None:

@@ -26,10 +26,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app import navigation
 from app.accounts.decorators import office_required, organizer_required
 from app.accounts.models import Role
+from app.awards import publishing as award_publishing
 from app.awards.models import Diploma
 from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db, limiter
+from app.inputs import page_arg
 from app.jury import feedback as jury_feedback
 from app.labels import choices
 from app.offices import services, uploads
@@ -48,6 +50,7 @@ from app.offices.models import (
     OfficeType,
     Voivodeship,
 )
+from app.results import office_view
 
 bp = Blueprint("offices", __name__)
 
@@ -134,6 +137,7 @@ def confirm_email(token: str):
 def resend_confirmation():
     if current_user.email_confirmed_at is None:
         services.send_email_confirmation(current_user)
+        db.session.commit()  # mail goes out when the transaction commits
         flash(_("We have sent the confirmation link again."), "success")
     return redirect(url_for("offices.dashboard"))
 
@@ -239,15 +243,11 @@ def edit_application(application_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                version = int(form.version.data) if form.version.data else None
-            except ValueError:
-                version = None
-            try:
                 services.save_answers(
                     application,
                     form.answer_values(areas),
                     actor=current_user,
-                    version=version,
+                    version=form.version.data,
                 )
             except LaurelError as exc:
                 db.session.rollback()
@@ -259,6 +259,12 @@ def edit_application(application_id: int):
             db.session.commit()
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("offices.edit_application", application_id=application.id))
+        if form.version.errors:
+            # A missing or forged version: the concurrent-edit check cannot be made.
+            flash(_("Nothing was saved: the form is incomplete. Reload the page."), "error")
+            return render_template(
+                "offices/edit.html", **_edit_context(application, form, areas)
+            ), 409
         flash(_("Nothing was saved: correct the marked answers and save again."), "error")
         return render_template("offices/edit.html", **_edit_context(application, form, areas)), 422
     return render_template("offices/edit.html", **_edit_context(application, form, areas))
@@ -394,13 +400,23 @@ def application_detail(application_id: int):
     answers = {a.question_id: a for a in application.answers}
     is_owner = application.office.has_member(current_user)
     sees_results = application.edition.results_public and (is_owner or current_user.is_organizer)
-    awards = services.awards_of(application) if sees_results else []
+    awards = (
+        [a for a in services.awards_of(application) if a.can_view(current_user)]
+        if sees_results
+        else []
+    )
+    withheld_reason = (
+        award_publishing.withheld_reason(application.category) if sees_results else None
+    )
     diplomas = services.downloadable_diplomas(awards)
     feedback = (
         jury_feedback.feedback_scores(application)
         if sees_results and application.edition.feedback_published
         else []
     )
+    # Its scores and position from the ranking snapshot (app/results): the
+    # numbers the chapter decided on, not a second computation.
+    own_result = office_view.office_result(application) if sees_results else None
     return render_template(
         "offices/detail.html",
         application=application,
@@ -411,8 +427,10 @@ def application_detail(application_id: int):
         can_edit=application.can_edit(current_user),
         sees_results=sees_results,
         awards=awards,
+        withheld_reason=withheld_reason,
         diplomas=diplomas,
         feedback=feedback,
+        own_result=own_result,
         reopen_form=ReopenForm() if current_user.is_organizer else None,
     )
 
@@ -468,6 +486,7 @@ def edition_applications(edition_id: int):
         category_id = form.category.data or None
     page = db.paginate(
         services.edition_applications_query(edition, status=status, category_id=category_id),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -13,6 +12,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.forms import BaseForm
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RICH_TEXT_HELP = _l(
@@ -26,7 +27,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class PostForm(FlaskForm):
+class PostForm(BaseForm):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     slug = StringField(
         _l("Address name (slug)"),
@@ -76,7 +77,7 @@ class PostForm(FlaskForm):
         self.edition_id.choices = [(0, _l("— none —"))] + [(e.id, e.name) for e in editions]
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(BaseForm):
     photo = FileField(
         _l("Photo (JPG or PNG, at most 10 MB)"),
         validators=[FileRequired(_l("Choose a photo to upload."))],
@@ -97,7 +98,7 @@ class PhotoForm(FlaskForm):
     add = SubmitField(_l("Add photo"))
 
 
-class PhotoTextForm(FlaskForm):
+class PhotoTextForm(BaseForm):
     alt_text = StringField(
         _l("Alternative text"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
@@ -106,7 +107,7 @@ class PhotoTextForm(FlaskForm):
     save = SubmitField(_l("Save photo description"))
 
 
-class BilingualPageForm(FlaskForm):
+class BilingualPageForm(BaseForm):
     body_pl = TextAreaField(
         _l("Text in Polish"),
         validators=[DataRequired(), Length(max=200_000)],
@@ -120,7 +121,7 @@ class BilingualPageForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(BaseForm):
     title = StringField(
         _l("Title of the attachment"),
         filters=[strip],

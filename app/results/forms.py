@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.editions.forms import strip
+from app.forms import BaseForm
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(BaseForm):
     """Depart from the proposed stage-2 list for one entry."""
 
     decision = RadioField(
@@ -30,7 +30,7 @@ class OverrideForm(FlaskForm):
     submit = SubmitField(_l("Save the decision"))
 
 
-class ConfirmQualificationForm(FlaskForm):
+class ConfirmQualificationForm(BaseForm):
     expected = HiddenField(validators=[DataRequired()])
     confirm_missing = BooleanField(
         _l("I confirm: close the stage although the listed score sheets are missing")

@@ -7,7 +7,21 @@ The database does the heavy part: one grouped query sums every counted sheet
 app/results/numbers.py then run in Python over those sheet rows (one row per
 sheet, ~15,000 in a national edition, against ~300,000 scores). The number of
 queries does not depend on the edition's size: entries, sheet sums, checklist
-tallies, and the names of the jurors left un-normalised when there are any.
+tallies, and the names of the jurors left un-normalised when there are any
+(plus one grouped query for the agreed scores when the edition has a stage
+with consensus review).
+
+Consensus review (app/jury/consensus): in a stage with consensus on and the
+edition's `consensus_scoring` set to "consensus", an entry's stage score is its
+final (or organizer-closed) consensus's sheet score, Σ weight·value /
+Σ weight·max of the latest version in percent (numbers.sheet_score), instead
+of the mean of its independent sheets; it is the same raw and "normalised":
+normalisation corrects one juror's leniency, and a score the team agreed has no
+single juror's bias to correct. The independent sheets are still normalised
+(they stand for entries whose consensus is not final yet, which keep the mean
+and are flagged in `consensus_pending`). Each row also carries the agreed
+score and the mean of the independent sheets (in the ranking's mode), so the
+page can show how far the consensus moved from the mean.
 """
 
 from __future__ import annotations
@@ -23,7 +37,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.editions.models import Category, Criterion, Edition, ScoreMode
+from app.editions.models import Category, ConsensusScoring, Criterion, Edition, ScoreMode
 from app.extensions import db
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits.models import (
@@ -34,7 +48,8 @@ from app.jury.visits.models import (
     VisitStatus,
 )
 from app.offices.models import Application, ApplicationStatus, Office
-from app.results import numbers
+from app.results import numbers, score_sql
+from app.results.cells import FORMULA_STARTS, csv_cell  # noqa: F401  (moved; still importable here)
 
 Stage = Literal[1, 2, "final"]
 COUNTED = (SheetStatus.submitted, SheetStatus.locked)
@@ -69,6 +84,15 @@ class RankingRow:
     position: int | None  # None: not ranked (no score for this stage)
     tied: bool
     decided_by: str | None  # the tie-break key that set it apart, if one did
+    # Stages with consensus review only: the agreed score (None until final or
+    # closed), the mean of the independent sheets in the ranking's mode, and
+    # the stages where the entry is ranked by that mean for want of a final
+    # consensus although the edition ranks by consensus.
+    stage1_consensus: float | None = None
+    stage2_consensus: float | None = None
+    stage1_mean: float | None = None
+    stage2_mean: float | None = None
+    consensus_pending: tuple[int, ...] = ()
 
 
 @dataclass
@@ -81,6 +105,8 @@ class Ranking:
     stage2_weight: float
     rows: list[RankingRow] = field(default_factory=list)
     not_normalised: list[JurorNote] = field(default_factory=list)
+    consensus_stages: tuple[int, ...] = ()
+    consensus_scoring: ConsensusScoring = ConsensusScoring.consensus
 
     @property
     def ranked(self) -> list[RankingRow]:
@@ -105,15 +131,16 @@ def tie_keys_for(stage: Stage, rule: str) -> tuple[str, ...]:
     return keys
 
 
-def _core(statement) -> list:
+def core_rows(statement) -> list:
     """Run a column select on the session's connection, without the ORM's
     per-row work: these queries load no objects, and the sheet query returns
     ~17,000 rows on every ranking."""
     return db.session.connection().execute(statement).all()
 
 
-def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
-    """Per counted sheet: Σ weight·value and Σ weight·max (one grouped query).
+def sheet_totals(edition_id: int, stage: int | None = None) -> list[numbers.SheetTotal]:
+    """Per counted sheet: Σ weight·value and Σ weight·max (one grouped query);
+    of one stage only when `stage` is given.
 
     The scores are summed per sheet first, over the edition's counted sheets
     picked by an IN list, and only the ~15,000 sums are joined to their
@@ -132,18 +159,20 @@ def _sheet_totals(edition_id: int) -> list[numbers.SheetTotal]:
             ScoreSheet.status.in_(COUNTED),
         )
     )
+    if stage is not None:
+        counted_sheets = counted_sheets.where(ScoreSheet.stage == stage)
     sums = (
         sa.select(
             Score.sheet_id.label("sheet_id"),
-            sa.func.sum(Score.value * Criterion.weight).label("points"),
-            sa.func.sum(Score.max_score * Criterion.weight).label("attainable"),
+            score_sql.points().label("points"),
+            score_sql.attainable().label("attainable"),
         )
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Score.sheet_id.in_(counted_sheets), Score.value.is_not(None))
+        .where(Score.sheet_id.in_(counted_sheets), score_sql.SCORED)
         .group_by(Score.sheet_id)
         .subquery()
     )
-    rows = _core(
+    rows = core_rows(
         sa.select(
             Assignment.juror_id,
             Assignment.application_id,
@@ -163,7 +192,7 @@ def _checklist_tallies(edition_id: int) -> dict[int, numbers.ChecklistTally]:
     is_yes_no = ChecklistItem.kind == ChecklistItemKind.yes_no
     is_scale = ChecklistItem.kind == ChecklistItemKind.scale
     answered_scale = sa.and_(is_scale, VisitAnswer.number_value.is_not(None))
-    rows = _core(
+    rows = core_rows(
         sa.select(
             MysteryVisit.application_id,
             sa.func.sum(
@@ -194,7 +223,7 @@ def _checklist_tallies(edition_id: int) -> dict[int, numbers.ChecklistTally]:
     }
 
 
-def _juror_names(ids: Iterable[int]) -> dict[int, str]:
+def juror_names(ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(ids))
     if not ids:
         return {}
@@ -244,19 +273,19 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
         else edition.score_mode
     )
     tie_keys = tie_keys_for(stage, edition.tie_rule)
-    # The queries below go to the connection directly (see _core), which does
+    # The queries below go to the connection directly (see core_rows), which does
     # not autoflush: flush here so a change made earlier in this request counts.
     db.session.flush()
     w1, w2 = float(edition.stage1_weight), float(edition.stage2_weight)
 
-    entries = _core(
+    entries = core_rows(
         sa.select(Application.id, Office.name, Category.id, Category.name)
         .join(Office, Office.id == Application.office_id)
         .join(Category, Category.id == Application.category_id)
         .where(Application.edition_id == edition.id, Application.status != ApplicationStatus.draft)
         .order_by(Category.position, Category.id, Office.name, Application.id)
     )
-    totals = _sheet_totals(edition.id)
+    totals = sheet_totals(edition.id)
     tallies = _checklist_tallies(edition.id)
 
     raw: dict[int, dict] = {}
@@ -266,6 +295,7 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
         raw[s], normalised[s] = scores.raw, scores.normalised
         notes.extend(scores.not_normalised)
     checklist = {e: numbers.checklist_result(t) for e, t in tallies.items()}
+    agreed, means, pending = _apply_consensus(edition, raw, normalised, mode)
 
     def final(scores: dict[int, dict]) -> dict[int, float | None]:
         return {
@@ -309,6 +339,11 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
             position=placed[e].position,
             tied=placed[e].tied,
             decided_by=placed[e].decided_by,
+            stage1_consensus=agreed.get(1, {}).get(e),
+            stage2_consensus=agreed.get(2, {}).get(e),
+            stage1_mean=means.get(1, {}).get(e),
+            stage2_mean=means.get(2, {}).get(e),
+            consensus_pending=tuple(s for s in pending if e in pending[s]),
         )
         for e, office, category_id, category in entries
     ]
@@ -323,7 +358,7 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
             r.position or 0,
         )
     )
-    names = _juror_names(n.juror_id for n in notes)
+    names = juror_names(n.juror_id for n in notes)
     return Ranking(
         edition_id=edition.id,
         stage=stage,
@@ -336,17 +371,35 @@ def _rank(edition: Edition, *, stage: Stage, mode: str | ScoreMode | None) -> Ra
             JurorNote(n.juror_id, names.get(n.juror_id, ""), n.stage, n.sheets, n.reason)
             for n in notes
         ],
+        consensus_stages=edition.consensus_stages,
+        consensus_scoring=edition.consensus_scoring,
     )
 
 
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def _apply_consensus(edition: Edition, raw: dict, normalised: dict, mode: ScoreMode):
+    """For the edition's consensus stages: the agreed scores per stage and
+    entry, the means of the independent sheets (in `mode`), and per stage the
+    entries left on the mean; when the edition ranks by consensus, the agreed
+    score replaces the entry's raw and normalised stage score (in place)."""
+    stages = edition.consensus_stages
+    if not stages:
+        return {}, {}, {}
+    from app.jury.consensus.scores import agreed_totals
 
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading ' when it would otherwise
-    be read as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    agreed: dict[int, dict] = {s: {} for s in stages}
+    for entry, stage, points, attainable in agreed_totals(edition.id):
+        score = numbers.sheet_score(points or 0.0, attainable or 0.0)
+        if stage in agreed and score is not None:
+            agreed[stage][entry] = score
+    chosen = normalised if mode is ScoreMode.normalised else raw
+    means = {s: dict(chosen[s]) for s in stages}
+    pending: dict[int, set] = {s: set() for s in stages}
+    if edition.consensus_scoring is ConsensusScoring.consensus:
+        for s in stages:
+            pending[s] = set(means[s]) - set(agreed[s])
+            for entry, score in agreed[s].items():
+                raw[s][entry] = normalised[s][entry] = score
+    return agreed, means, pending
 
 
 def ranking_csv(ranking: Ranking) -> str:

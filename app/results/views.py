@@ -6,11 +6,13 @@ from __future__ import annotations
 from itertools import groupby
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.decorators import organizer_required
 from app.editions.models import Edition, ScoreMode
 from app.extensions import db
+from app.results import charts
 from app.results import ranking as ranking_service
 from app.results.labels import TIE_KEY_LABELS
 
@@ -35,6 +37,23 @@ def ranking(edition_id: int):
     categories = [
         (category, list(rows)) for category, rows in groupby(result.rows, key=lambda r: r.category)
     ]
+    bars = [
+        (
+            name,
+            charts.split_bars(
+                rows,
+                label=_(
+                    "Final scores in %(category)s split into their stage-1 and stage-2 parts."
+                    " The table below gives the same values.",
+                    category=name,
+                ),
+                chart_id=f"bars-{category_id}",
+                legend=(_("Stage 1 part"), _("Stage 2 part")),
+            ),
+            rows,
+        )
+        for category_id, name, rows in (charts.bar_rows(result) if stage_arg == "final" else [])
+    ]
     return render_template(
         "results/ranking.html",
         edition=edition,
@@ -44,8 +63,10 @@ def ranking(edition_id: int):
         mode_arg=mode_arg,
         tie_labels=[TIE_KEY_LABELS[k] for k in result.tie_keys],
         reasons=REASONS,
+        bars=bars,
+        bars_shown=charts.BARS_SHOWN,
     )
 
 
 # The area's other pages register their routes on the same blueprint.
-from app.results import qualification_views  # noqa: E402, F401
+from app.results import agreement_views, export_views, qualification_views  # noqa: E402, F401

@@ -3,7 +3,7 @@ and credits, the per-day view counter, editable site pages, edition rules
 with attachments, and the page-cache token
 
 Revision ID: 0012_public_site
-Revises: 0004_results_record
+Revises: 0011_session_token
 Create Date: 2026-11-26 00:55:25.303023
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_public_site'
-down_revision = '0004_results_record'
+down_revision = '0011_session_token'
 branch_labels = None
 depends_on = None
 

@@ -24,15 +24,18 @@ from playwright.sync_api import expect
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.awards.models import Award, AwardKind, SpecialAward, WithheldAward
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
 from app.demo.data import PILOT_SLUG
 from app.demo.news import NEWS_SLUG
-from app.editions.models import Edition, EditionStatus
+from app.editions.models import Edition, EditionStatus, ScoreMode
+from app.editions.services import advance_phase
 from app.extensions import db as _db
 from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatus
 from app.jury.visits.models import MysteryVisit, VisitStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
 from app.public.models import NewsPost
+from app.results import snapshot as ranking_snapshot
 from tests.conftest import _empty_tables
 from tests.factories import Factories
 
@@ -108,6 +111,7 @@ def site(app, _live_server):
             after={"gala_place": "Zamek Królewski"},
         )
         audit.record("office.approve", actor=organizer, obj=other)
+        chapter = _chapter_edition(make, organizer)
         _db.session.commit()
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
         news = _db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
@@ -139,7 +143,22 @@ def site(app, _live_server):
             .where(Application.edition_id == pilot.id, MysteryVisit.visitor_id == juror.id)
             .where(MysteryVisit.status == VisitStatus.submitted)
         )
+        from app.jury.consensus.models import Consensus, ConsensusStatus
+
+        def review(status):
+            return _db.session.scalar(
+                sa.select(Consensus.id)
+                .join(Application, Application.id == Consensus.application_id)
+                .join(Assignment, Assignment.application_id == Application.id)
+                .where(Application.edition_id == pilot.id, Consensus.status == status)
+                .where(Assignment.juror_id == juror.id, Assignment.stage == 1)
+                .order_by(Consensus.id)
+                .limit(1)
+            )
+
         ids = {
+            "consensus_open": review(ConsensusStatus.open),
+            "consensus_final": review(ConsensusStatus.final),
             "pilot": pilot.id,
             "planned_visit": planned,
             "submitted_visit": submitted_visit,
@@ -151,6 +170,8 @@ def site(app, _live_server):
             "locked": juror_assignment(1, SheetStatus.locked),
             "stage2_draft": juror_assignment(2, SheetStatus.draft),
             "edition": edition.id,
+            "chapter": chapter.id,
+            "chapter_category": chapter.categories[0].id,
             "office": other.id,
             "draft": draft.id,
             "submitted": submitted.id,
@@ -167,6 +188,70 @@ def site(app, _live_server):
     with app.app_context():
         _empty_tables()
         _db.session.remove()
+
+
+def _chapter_edition(make, organizer):
+    """An edition in the chapter's deliberation: four ranked entries, one not
+    ranked, a special award, a laureate, a distinction that departs from the
+    ranking (with its reason), and a second, empty category withheld."""
+    edition = make.edition(
+        name="Przyjazny Urząd — kapituła", status=EditionStatus.stage2, areas=0, categories=2
+    )
+    edition.score_mode = ScoreMode.raw
+    area = make.area(edition=edition, name="Obsługa klienta")
+    c1 = make.criterion(area=area, stage=1, max_score=100, name="Karta usług")
+    c2 = make.criterion(area=area, stage=2, max_score=100, name="Wizyta kontrolna")
+    juror = make.juror(edition=edition, full_name="Jan Sędzia")
+    entries = []
+    for name, value in (("Alfa", 90), ("Beta", 80), ("Gamma", 70), ("Delta", 60), ("Epsilon", 0)):
+        entry = make.application(
+            edition=edition,
+            office=make.office(name=f"Urząd Gminy {name}"),
+            status=ApplicationStatus.qualified,
+        )
+        sheet = make.sheet(application=entry, juror=juror, stage=1, values={c1: value or 40})
+        sheet.scores[0].strengths = "Aktualna karta usług w BIP."
+        if value:
+            make.sheet(application=entry, juror=juror, stage=2, values={c2: value})
+            make.visit(application=entry)
+        entries.append(entry)
+    special = SpecialAward(edition_id=edition.id, name="Urząd innowacyjny", description="Statuetka")
+    _db.session.add(special)
+    _db.session.flush()
+    advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+    snapshot_id = ranking_snapshot.current(edition).id
+    for entry, kind, reason in (
+        (entries[0], AwardKind.laureate, ""),
+        (entries[2], AwardKind.distinction, "Najlepsza obsługa cyfrowa w kategorii."),
+    ):
+        _db.session.add(
+            Award(
+                edition_id=edition.id,
+                application_id=entry.id,
+                category_id=entry.category_id,
+                kind=kind,
+                justification="Wzorowa obsługa mieszkańców.",
+                departure_reason=reason,
+                snapshot_id=snapshot_id,
+            )
+        )
+    _db.session.add(
+        Award(
+            edition_id=edition.id,
+            application_id=entries[4].id,
+            category_id=entries[4].category_id,
+            kind=AwardKind.special,
+            special_award_id=special.id,
+            justification="Pierwsze e-doręczenia w powiecie.",
+            snapshot_id=snapshot_id,
+        )
+    )
+    _db.session.add(
+        WithheldAward(
+            edition_id=edition.id, category_id=edition.categories[1].id, reason="Brak zgłoszeń."
+        )
+    )
+    return edition
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +290,14 @@ def _submit_empty_registration(page):
     expect(page.locator(".form-errors")).to_be_visible()
 
 
+def _departure_without_reason(page):
+    page.get_by_label("Zgłoszenie").first.select_option(label="4. Urząd Gminy Delta")
+    page.get_by_label("Laureat", exact=True).check()
+    page.get_by_label("Uzasadnienie").first.fill("Najlepsza obsługa osób starszych.")
+    page.get_by_role("button", name="Zapisz nagrodę").click()
+    expect(page.locator("#award-departure_reason-error")).to_be_visible()
+
+
 def _questionnaire_out_of_range(page):
     page.get_by_label("Liczba stanowisk obsługi bezpośredniej (front office)").fill("9999")
     page.get_by_role("button", name="Zapisz wersję roboczą").click()
@@ -235,6 +328,15 @@ PAGES = [
     ("organizer", "/organizer/offices/import", None),
     ("organizer", "/organizer/offices/pending", None),
     ("organizer", "/organizer/audit/", None),
+    ("organizer", "/organizer/editions/{chapter}/chapter", None),
+    ("organizer", "/organizer/editions/{chapter}/chapter/categories/{chapter_category}", None),
+    (
+        "organizer",
+        "/organizer/editions/{chapter}/chapter/categories/{chapter_category}",
+        _departure_without_reason,
+    ),
+    ("organizer", "/organizer/editions/{chapter}/special-awards", None),
+    ("organizer", "/organizer/editions/{chapter}/results", None),
     ("juror", "/jury/editions", None),
     ("juror", "/jury/editions/{pilot}/entries?stage=1", None),
     ("juror", "/jury/editions/{pilot}/entries", None),
@@ -249,7 +351,15 @@ PAGES = [
     ("organizer", "/organizer/editions/{previous}/qualification", None),
     ("organizer", "/organizer/editions/{previous}/qualification/{submitted}", None),
     ("organizer", "/organizer/editions/{pilot}/qualification", None),
+    ("organizer", "/organizer/editions/{pilot}/ranking", None),
+    ("organizer", "/organizer/editions/{pilot}/agreement?stage=1", None),
+    ("organizer", "/organizer/editions/{pilot}/agreement?stage=2", None),
+    ("organizer", "/organizer/editions/{pilot}/exports", None),
     ("organizer", "/organizer/editions/{pilot}/visits", None),
+    ("organizer", "/organizer/editions/{pilot}/consensus?stage=1", None),
+    ("organizer", "/consensus/{consensus_open}", None),
+    ("juror", "/consensus/{consensus_open}", None),
+    ("juror", "/consensus/{consensus_final}", None),
     ("juror", "/jury/editions/{pilot}/visits", None),
     ("juror", "/jury/visits/{planned_visit}", None),
     ("juror", "/jury/visits/{submitted_visit}", None),

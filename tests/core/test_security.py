@@ -193,7 +193,14 @@ def test_login_attempts_are_rate_limited_per_app(app, client, tmp_path, make, db
     db.session.commit()
     wrong = {"email": "o@example.org", "password": "wrong password"}
     limited_client = limited.test_client()
-    codes = [limited_client.post("/account/login", data=wrong).status_code for _ in range(21)]
+    # Twenty failures from one address (on as many accounts), then a refusal;
+    # tests/accounts/test_login_limits.py has the per-account limit.
+    codes = [
+        limited_client.post(
+            "/account/login", data={**wrong, "email": f"o{n}@example.org"}
+        ).status_code
+        for n in range(21)
+    ]
     assert codes[:20] == [200] * 20 and codes[20] == 429
     assert "Zbyt wiele prób" in limited_client.post("/account/login", data=wrong).get_data(
         as_text=True

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from app.audit.models import AuditEvent
+from app.awards.models import WithheldAward
 from app.editions import services
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
@@ -32,6 +33,14 @@ def ready_edition(make, status):
         make.confirmed_list(edition)
     if status is S.chapter:
         ranking_snapshot.take(edition, actor=None)
+        # Publishing needs every category decided: no entries, so withheld.
+        for category in edition.categories:
+            make.db.session.add(
+                WithheldAward(
+                    edition_id=edition.id, category_id=category.id, reason="Brak zgłoszeń"
+                )
+            )
+        make.db.session.flush()
     return edition
 
 

@@ -45,6 +45,7 @@ def _urls(scoring, sheet, document=None):
         "overview": ("GET", f"/organizer/editions/{scoring.edition.id}/sheets"),
         "reopen": ("POST", f"/organizer/sheets/{sheet.id}/reopen"),
         "remind": ("POST", f"/organizer/editions/{scoring.edition.id}/sheets/remind"),
+        "due": ("POST", f"/organizer/editions/{scoring.edition.id}/sheets/due"),
         "view_document": ("GET", f"/documents/{document.id if document else 0}/view"),
     }
 
@@ -57,6 +58,7 @@ EXPECTED = {
     "overview": [302, 403, 403, 403, 403, 200],
     "reopen": [302, 403, 403, 403, 403, 302],
     "remind": [302, 403, 403, 403, 403, 302],
+    "due": [302, 403, 403, 403, 403, 302],
     # The office itself may see its own evidence; a 404 would mean no file.
     "view_document": [302, 200, 200, 403, 403, 200],
 }
@@ -87,6 +89,8 @@ def test_permission_matrix(client, make, db, auth, scoring, roles, route, role_i
         data = {"reason": "Popraw uzasadnienie"}
     elif route == "remind":
         data = {"stage": 1}
+    elif route == "due":
+        data = {"stage": 1, "juror_id": scoring.juror.id, "due": "2099-01-31"}
     response = client.open(url, method=method, data=data)
     expected = EXPECTED[route][role_index]
     assert response.status_code == expected, (route, role, response.status_code)
@@ -194,6 +198,42 @@ def test_organizer_reopens_and_reminds(client, db, make, auth, outbox, scoring):
     db.session.expire_all()
     assert db.session.get(ScoreSheet, sheet.id).status is SheetStatus.draft
     assert outbox[-1].to == scoring.juror.email
+
+
+def test_organizer_gives_a_late_juror_a_new_due_date(client, db, make, auth, outbox, scoring):
+    organizer = make.organizer()
+    late = make.juror(edition=scoring.edition, email="spozniony@example.org")
+    late_assignment = make.assignment(application=scoring.application, juror=late)
+    scoring.edition.stage1_end = dt.date(2020, 1, 1)
+    db.session.commit()
+    auth.login(organizer)
+    url = f"/organizer/editions/{scoring.edition.id}/sheets/due"
+    page = client.get(f"/organizer/editions/{scoring.edition.id}/sheets?stage=1")
+    assert f'id="due-{late.id}"' in page.text
+    # A date in the past is refused, and so is a date that is not a date.
+    for bad in ("2020-02-01", "jutro"):
+        response = client.post(
+            url, data={"stage": 1, "juror_id": late.id, "due": bad}, follow_redirects=True
+        )
+        assert "flash-error" in response.text
+    db.session.expire_all()
+    assert db.session.get(type(late_assignment), late_assignment.id).due_date is None
+    client.post(url, data={"stage": 1, "juror_id": late.id, "due": "2099-01-31"})
+    db.session.expire_all()
+    assert db.session.get(type(late_assignment), late_assignment.id).due_date == dt.date(
+        2099, 1, 31
+    )
+    assert [m.to for m in outbox] == ["spozniony@example.org"]
+    assert "2099-01-31" in outbox[0].body and "1 Twojej otwartej karty" in outbox[0].body
+    page = client.get(f"/organizer/editions/{scoring.edition.id}/sheets?stage=1")
+    assert "spozniony@example.org" not in page.text.split("Karty (")[0]
+    # The stage closed: no more changes.
+    scoring.edition.status = EditionStatus.stage2
+    db.session.commit()
+    response = client.post(
+        url, data={"stage": 1, "juror_id": late.id, "due": "2099-02-28"}, follow_redirects=True
+    )
+    assert "flash-error" in response.text
 
 
 def test_closed_stage_is_read_only(client, db, auth, scoring):

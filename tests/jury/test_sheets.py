@@ -236,6 +236,8 @@ def test_reopen_tells_the_juror(request_ctx, db, make, outbox, scoring):
         sheets.reopen_sheet(sheet, actor=organizer, reason="  ")
     sheets.reopen_sheet(sheet, actor=organizer, reason="Brak uzasadnienia")
     assert sheet.status is SheetStatus.draft and sheet.reopen_reason == "Brak uzasadnienia"
+    assert outbox == []  # e-mail leaves only once the change is committed
+    db.session.commit()
     assert outbox[-1].to == scoring.juror.email and "Brak uzasadnienia" in outbox[-1].body
     with pytest.raises(LaurelError):  # only a submitted sheet
         sheets.reopen_sheet(sheet, actor=organizer, reason="Znowu")

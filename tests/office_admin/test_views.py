@@ -273,7 +273,7 @@ def test_import_xlsx_file(client, login_as, db):
     "data,filename,message",
     [
         (b"", "a.csv", "pusty"),
-        (csv_bytes([office_line(1)], header="a,b,c"), "a.csv", "nazwa, typ"),
+        (csv_bytes([office_line(1)], header="a,b,c"), "a.csv", "nazwa, województwo"),
         (csv_bytes([office_line(1, name="Łódź")], encoding="cp1250"), "a.csv", "UTF-8"),
         (b"%PDF-1.4", "a.pdf", ".xlsx"),
     ],

@@ -34,7 +34,7 @@ def test_checklist_lists_what_is_missing(client, draft, office_user, login_as):
     assert draft.status is ApplicationStatus.draft
 
 
-def test_submit_locks_the_application(client, complete, office_user, login_as, upload, db):
+def test_submit_locks_the_application(client, complete, office_user, login_as, upload, db, outbox):
     login_as(office_user)
     upload(complete, PDF, "a.pdf")
     html = client.get(f"/office/applications/{complete.id}/submit").get_data(as_text=True)
@@ -45,6 +45,10 @@ def test_submit_locks_the_application(client, complete, office_user, login_as, u
     assert complete.status is ApplicationStatus.submitted
     assert complete.submitted_at is not None
     assert "application.submitted" in [e.action for e in db.session.query(AuditEvent)]
+    # A receipt, in Polish, with the time and the link.
+    [receipt] = outbox
+    assert receipt.to == office_user.email
+    assert "otrzymaliśmy" in receipt.body.lower() and f"/applications/{complete.id}" in receipt.body
     # Read-only from now on.
     html = client.get(f"/applications/{complete.id}").get_data(as_text=True)
     assert "Karta klienta" in html and "a.pdf" in html

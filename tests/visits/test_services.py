@@ -14,7 +14,7 @@ from app.editions import services as editions
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.extensions import db as _db
-from app.jury.visits import checklist, files, findings, services
+from app.jury.visits import checklist, files, findings, planning, services
 from app.jury.visits.models import (
     ChecklistItem,
     ChecklistItemKind,
@@ -108,7 +108,7 @@ def test_copy_edition_copies_the_checklist_with_criterion_links(world):
 
 def test_plan_visit_mails_the_juror_in_their_language(world, outbox):
     world.juror.locale = "en"
-    visit = services.plan_visit(
+    visit = planning.plan_visit(
         world.application,
         actor=world.organizer,
         channel=VisitChannel.phone,
@@ -116,30 +116,32 @@ def test_plan_visit_mails_the_juror_in_their_language(world, outbox):
         due_on=dt.date(2026, 6, 1),
     )
     assert visit.status is VisitStatus.planned
+    _db.session.commit()
     assert outbox[-1].to == world.juror.email
     assert "mystery-shopper visit" in outbox[-1].subject
     assert "visit.planned" in actions()
 
 
 def test_plan_visit_polish_mail_by_default(world, outbox):
-    services.plan_visit(
+    planning.plan_visit(
         world.application, actor=world.organizer, channel=VisitChannel.email, visitor=world.juror
     )
+    _db.session.commit()
     assert "tajemniczego klienta" in outbox[-1].subject
 
 
 def test_plan_visit_refuses_conflicted_juror_and_both_or_no_visitor(world, make):
     with pytest.raises(LaurelError):
-        services.plan_visit(
+        planning.plan_visit(
             world.application,
             actor=world.organizer,
             channel=VisitChannel.phone,
             visitor=world.conflicted,
         )
     with pytest.raises(LaurelError):
-        services.plan_visit(world.application, actor=world.organizer, channel=VisitChannel.phone)
+        planning.plan_visit(world.application, actor=world.organizer, channel=VisitChannel.phone)
     with pytest.raises(LaurelError):
-        services.plan_visit(
+        planning.plan_visit(
             world.application,
             actor=world.organizer,
             channel=VisitChannel.phone,
@@ -148,7 +150,7 @@ def test_plan_visit_refuses_conflicted_juror_and_both_or_no_visitor(world, make)
         )
     outsider = make.juror()  # not in this jury
     with pytest.raises(LaurelError):
-        services.plan_visit(
+        planning.plan_visit(
             world.application, actor=world.organizer, channel=VisitChannel.phone, visitor=outsider
         )
 
@@ -156,13 +158,13 @@ def test_plan_visit_refuses_conflicted_juror_and_both_or_no_visitor(world, make)
 def test_plan_visit_refuses_unqualified_entries(world, make):
     entry = make.application(edition=world.edition, status=ApplicationStatus.not_qualified)
     with pytest.raises(LaurelError, match="zakwalifikowanych"):
-        services.plan_visit(
+        planning.plan_visit(
             entry, actor=world.organizer, channel=VisitChannel.phone, visitor_name="Anna"
         )
 
 
 def test_outside_visitor_visit_is_edited_by_organizer_only(world):
-    visit = services.plan_visit(
+    visit = planning.plan_visit(
         world.application, actor=world.organizer, channel=VisitChannel.phone, visitor_name="Anna"
     )
     assert visit.can_edit(world.organizer)

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from app.audit.models import AuditEvent
 from app.extensions import db as _db
 from app.jury.visits import files
 from app.jury.visits.models import MysteryVisit, VisitPhoto, VisitStatus
@@ -31,6 +32,9 @@ def routes(world, make, app):
     )
     _db.session.add(photo)
     submitted = make.visit(application=world.application, visitor=world.juror)
+    planned = make.visit(
+        application=world.application, visitor=world.juror, status=VisitStatus.planned
+    )
     attachment = files.write(files.clean_attachment(io.BytesIO(b"%PDF-1.4 x"), "a.pdf"))
     finding = make.finding(
         application=world.application,
@@ -47,6 +51,7 @@ def routes(world, make, app):
         "item": world.items.yes_no.id,
         "draft": draft.id,
         "submitted": submitted.id,
+        "planned": planned.id,
         "photo": photo.id,
         "finding": finding.id,
     }
@@ -93,6 +98,7 @@ MATRIX = [
     ("post", "/organizer/checklist/{item}/delete", organizer_only(302)),
     ("get", "/organizer/editions/{edition}/visits", organizer_only(200)),
     ("get", "/organizer/visits/{submitted}/reopen", organizer_only(200)),
+    ("get", "/organizer/visits/{planned}/cancel", organizer_only(200)),
     # Every jury member has their own list (an unassigned or conflicted juror
     # sees no entry in it); organizers are sent to the edition's visit plan.
     (
@@ -148,6 +154,7 @@ def test_permission_matrix(client, login_as, routes, method, url, expected, role
         ("post", "/organizer/checklist/999999/delete"),
         ("get", "/organizer/editions/999999/visits"),
         ("get", "/organizer/visits/999999/reopen"),
+        ("get", "/organizer/visits/999999/cancel"),
         ("get", "/jury/editions/999999/visits"),
         ("get", "/jury/visits/999999"),
         ("get", "/jury/photos/999999"),
@@ -586,3 +593,26 @@ def test_a_failed_commit_leaves_no_photo_file(client, login_as, routes, monkeypa
         client.post(f"/jury/visits/{visit_id}", data=data, content_type="multipart/form-data")
     monkeypatch.undo()
     assert set(files.evidence_dir().iterdir()) == before
+
+
+def test_organizer_cancels_a_planned_visit_only(client, login_as, routes, outbox):
+    login_as(routes.organizer)
+    ids = routes.ids
+    # A started or submitted visit holds a report: it cannot be cancelled.
+    for started in (ids["draft"], ids["submitted"]):
+        assert client.get(f"/organizer/visits/{started}/cancel").status_code == 403
+    page = client.get(f"/organizer/editions/{ids['edition']}/visits").text
+    assert f"/organizer/visits/{ids['planned']}/cancel" in page
+    assert f"/organizer/visits/{ids['draft']}/cancel" not in page
+    url = f"/organizer/visits/{ids['planned']}/cancel"
+    refused = client.post(url, data={"reason": ""})
+    assert refused.status_code == 200 and "error" in refused.text
+    assert _db.session.get(MysteryVisit, ids["planned"]) is not None
+    response = client.post(url, data={"reason": "Urząd zamknięty z powodu remontu"})
+    assert response.status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(MysteryVisit, ids["planned"]) is None
+    assert outbox[-1].to == routes.juror.email
+    assert "Urząd zamknięty z powodu remontu" in outbox[-1].body
+    event = _db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "visit.cancelled"))
+    assert event.before["visitor_id"] == routes.juror.id

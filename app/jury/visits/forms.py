@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms import BaseForm
 from app.jury.visits.findings import url_problem
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel
 from app.jury.visits.services import MAX_MINUTES, MAX_NOTES, MAX_TEXT
@@ -44,7 +44,7 @@ def int_or_none(value):
         return -1  # not among the choices: "Not a valid choice"
 
 
-class ChecklistItemForm(FlaskForm):
+class ChecklistItemForm(BaseForm):
     channel = SelectField(
         _l("Channel"), choices=[SelectChoice(v, t) for v, t in choices(VisitChannel)]
     )
@@ -79,7 +79,7 @@ class ChecklistItemForm(FlaskForm):
             raise ValidationError(_l("A scale needs its highest value, from 1 to 100."))
 
 
-class PlanVisitForm(FlaskForm):
+class PlanVisitForm(BaseForm):
     application_id = SelectField(_l("Entry"), coerce=int_or_none, validators=[DataRequired()])
     channel = SelectField(
         _l("Channel"), choices=[SelectChoice(v, t) for v, t in choices(VisitChannel)]
@@ -101,7 +101,16 @@ class PlanVisitForm(FlaskForm):
         ]
 
 
-class ReopenForm(FlaskForm):
+class CancelVisitForm(BaseForm):
+    reason = TextAreaField(
+        _l("Reason for cancelling (the juror receives it by e-mail)"),
+        filters=[clean],
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Cancel the visit"))
+
+
+class ReopenForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for reopening"),
         filters=[clean],
@@ -110,13 +119,13 @@ class ReopenForm(FlaskForm):
     submit = SubmitField(_l("Reopen the visit"))
 
 
-class StartVisitForm(FlaskForm):
+class StartVisitForm(BaseForm):
     channel = SelectField(
         _l("Channel"), choices=[SelectChoice(v, t) for v, t in choices(VisitChannel)]
     )
 
 
-class VisitFormBase(FlaskForm):
+class VisitFormBase(BaseForm):
     version = HiddenField()
     visited_at = DateTimeLocalField(
         _l("Date and time of the visit"),
@@ -208,7 +217,7 @@ def visit_form(items, *, answers=None, **kwargs) -> VisitFormBase:
     return VisitForm(data=data, **kwargs)
 
 
-class FindingForm(FlaskForm):
+class FindingForm(BaseForm):
     source = StringField(
         _l("Source"),
         filters=[clean],

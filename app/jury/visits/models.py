@@ -219,6 +219,16 @@ class MysteryVisit(db.Model):
             and _stage2_open(self.application)
         )
 
+    def can_cancel(self, user) -> bool:
+        """Organizers, while stage 2 runs, a visit still only planned (nothing
+        recorded in it)."""
+        return (
+            _authenticated(user)
+            and user.is_organizer
+            and self.status is VisitStatus.planned
+            and _stage2_open(self.application)
+        )
+
 
 class VisitAnswer(db.Model):
     """The answer to one checklist item in one visit."""

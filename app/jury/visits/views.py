@@ -16,8 +16,9 @@ from app.errors import LaurelError
 from app.extensions import db
 from app.jury import services as jury_services
 from app.jury.models import MembershipStatus
-from app.jury.visits import checklist, files, findings, services
+from app.jury.visits import checklist, files, findings, planning, services
 from app.jury.visits.forms import (
+    CancelVisitForm,
     ChecklistItemForm,
     FindingForm,
     PlanVisitForm,
@@ -141,7 +142,7 @@ def edition_visits(edition_id: int):
         application = next(a for a in qualified if a.id == form.application_id.data)
         visitor = db.session.get(User, form.visitor_id.data) if form.visitor_id.data else None
         try:
-            services.plan_visit(
+            planning.plan_visit(
                 application,
                 actor=current_user,
                 channel=VisitChannel(form.channel.data),
@@ -179,6 +180,22 @@ def reopen_visit(visit_id: int):
         flash(_("The visit has been reopened."), "success")
         return redirect(url_for(".visit", visit_id=visit.id))
     return render_template("jury_visits/reopen.html", visit=visit, form=form)
+
+
+@bp.route("/organizer/visits/<int:visit_id>/cancel", methods=["GET", "POST"])
+@organizer_required
+def cancel_visit(visit_id: int):
+    visit = db.get_or_404(MysteryVisit, visit_id)
+    if not visit.can_cancel(current_user):
+        abort(403)
+    form = CancelVisitForm()
+    if form.validate_on_submit():
+        edition_id = visit.application.edition_id
+        planning.cancel_visit(visit, actor=current_user, reason=form.reason.data)
+        db.session.commit()
+        flash(_("The visit has been cancelled."), "success")
+        return redirect(url_for(".edition_visits", edition_id=edition_id))
+    return render_template("jury_visits/cancel.html", visit=visit, form=form)
 
 
 # ---- jurors: my visits and the visit form ------------------------------------

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,12 +14,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from app.accounts.forms import MIN_PASSWORD, strip
+from app.forms import BaseForm
 from app.labels import choices
 from app.offices.models import OfficeType, Voivodeship
 from app.offices.validators import NipValidator, RegonValidator
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(BaseForm):
     name = StringField(
         _l("Name of the office"), filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
@@ -36,8 +36,20 @@ class OfficeForm(FlaskForm):
             Regexp(r"^\d{2}-\d{3}$", message=_l("Write the postal code as 00-000.")),
         ],
     )
-    regon = StringField("REGON", filters=[strip], validators=[DataRequired(), RegonValidator()])
-    nip = StringField("NIP", filters=[strip], validators=[DataRequired(), NipValidator()])
+    # Optional here (self-registration requires them): an office without them
+    # is saved and marked to complete.
+    regon = StringField(
+        "REGON",
+        filters=[strip],
+        validators=[Optional(), RegonValidator()],
+        description=_l("Leave empty if not known yet; the office is then marked to complete."),
+    )
+    nip = StringField(
+        "NIP",
+        filters=[strip],
+        validators=[Optional(), NipValidator()],
+        description=_l("Leave empty if not known yet; the office is then marked to complete."),
+    )
     contact_name = StringField(_l("Contact person"), filters=[strip], validators=[Length(max=200)])
     contact_email = EmailField(
         _l("Contact e-mail"), filters=[strip], validators=[Optional(), Email(), Length(max=254)]
@@ -51,24 +63,25 @@ class OfficeForm(FlaskForm):
         self.voivodeship.choices = [("", "—"), *choices(Voivodeship)]
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(BaseForm):
     file = FileField(
         _l("File (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file."))],
         description=_l(
-            "First row: nazwa, typ, województwo, miejscowość, adres, regon, nip, email "
-            "(English names work too). CSV files must be saved as UTF-8."
+            "First row: the column names. Required: nazwa, województwo, miejscowość. "
+            "Optional: typ, adres, kod pocztowy, regon, nip, email, osoba kontaktowa, "
+            "telefon. Other columns are ignored. CSV files must be saved as UTF-8."
         ),
     )
     submit = SubmitField(_l("Check the file"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(BaseForm):
     valid_only = BooleanField(_l("Import only the valid rows and skip the rows with errors"))
     submit = SubmitField(_l("Import"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for the rejection"),
         filters=[strip],
@@ -78,7 +91,7 @@ class RejectForm(FlaskForm):
     submit = SubmitField(_l("Reject"))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     full_name = StringField(
         _l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )

@@ -18,58 +18,19 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from app.offices.models import OfficeType, Voivodeship
+from app.inputs import control_characters
+from app.offices.admin.columns import (
+    HEADER_NAMES,
+    REQUIRED_COLUMNS,
+    column_for,
+    office_type_from_name,
+    parse_office_type,
+    parse_voivodeship,
+)
 from app.offices.validators import clean_number, nip_is_valid, regon_is_valid
 
 MAX_ROWS = 20_000
-
-# Column -> the headers that name it (compared lower-case, without spaces,
-# underscores, hyphens or Polish letters).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "nazwa", "nazwaurzedu", "officename"),
-    "office_type": ("type", "typ", "officetype", "typurzedu", "rodzaj"),
-    "voivodeship": ("voivodeship", "wojewodztwo"),
-    "city": ("city", "miejscowosc", "miasto", "town"),
-    "address": ("address", "adres", "ulica"),
-    "regon": ("regon",),
-    "nip": ("nip",),
-    "contact_email": (
-        "email",
-        "mail",
-        "contactemail",
-        "emailkontaktowy",
-        "adresemail",
-        "kontaktemail",
-    ),
-    "postal_code": ("postalcode", "postcode", "kodpocztowy", "kod"),
-    "contact_name": ("contactname", "contact", "osobakontaktowa", "kontakt"),
-    "phone": ("phone", "telefon", "tel"),
-}
-REQUIRED_COLUMNS = (
-    "name",
-    "office_type",
-    "voivodeship",
-    "city",
-    "address",
-    "regon",
-    "nip",
-    "contact_email",
-)
-# How the columns are named in messages (the Polish headers the template uses).
-HEADER_NAMES = {
-    "name": "nazwa",
-    "office_type": "typ",
-    "voivodeship": "województwo",
-    "city": "miejscowość",
-    "address": "adres",
-    "regon": "regon",
-    "nip": "nip",
-    "contact_email": "email",
-    "postal_code": "kod pocztowy",
-    "contact_name": "osoba kontaktowa",
-    "phone": "telefon",
-}
-REQUIRED_VALUES = ("name", "office_type", "voivodeship", "city", "regon", "nip")
+REQUIRED_VALUES = ("name", "voivodeship", "city")
 MAX_LENGTH = {
     "name": 300,
     "city": 120,
@@ -78,58 +39,13 @@ MAX_LENGTH = {
     "contact_email": 254,
     "phone": 40,
 }
-
-_POLISH = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
-
-# Polish and English ways of writing an office type.
-TYPE_WORDS: dict[str, OfficeType] = {
-    "gmina": OfficeType.municipal,
-    "urzadgminy": OfficeType.municipal,
-    "urzadmiastaigminy": OfficeType.municipal,
-    "miastoigmina": OfficeType.municipal,
-    "gminna": OfficeType.municipal,
-    "miasto": OfficeType.city,
-    "urzadmiasta": OfficeType.city,
-    "miastonaprawachpowiatu": OfficeType.city,
-    "powiat": OfficeType.county,
-    "starostwo": OfficeType.county,
-    "starostwopowiatowe": OfficeType.county,
-    "powiatowy": OfficeType.county,
-    "marszalkowski": OfficeType.marshal,
-    "urzadmarszalkowski": OfficeType.marshal,
-    "samorzadwojewodztwa": OfficeType.marshal,
-    "wojewodzki": OfficeType.voivodeship,
-    "urzadwojewodzki": OfficeType.voivodeship,
-    "inny": OfficeType.other,
-    "inne": OfficeType.other,
-    "municipal": OfficeType.municipal,
-    "municipaloffice": OfficeType.municipal,
-    "city": OfficeType.city,
-    "cityoffice": OfficeType.city,
-    "county": OfficeType.county,
-    "countyoffice": OfficeType.county,
-    "marshal": OfficeType.marshal,
-    "marshaloffice": OfficeType.marshal,
-    "voivodeship": OfficeType.voivodeship,
-    "voivodeshipoffice": OfficeType.voivodeship,
-    "other": OfficeType.other,
-}
-VOIVODESHIP_WORDS: dict[str, Voivodeship] = {
-    _key: v
-    for v in Voivodeship
-    for _key in (
-        re.sub(r"[\s_\-]", "", v.value.lower().translate(_POLISH)),
-        re.sub(r"[\s_\-]", "", v.name),
-    )
-}
-
-
-def _key(text: str) -> str:
-    """Lower-case ASCII without separators: 'Województwo' -> 'wojewodztwo'."""
-    return re.sub(r"[\s_\-.:/]", "", text.strip().lower().translate(_POLISH))
-
-
-HEADER_LOOKUP = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+# Text a spreadsheet would run as a formula if the value were exported and
+# opened again; and letters that are what UTF-8 looks like read as
+# Latin-1/Windows-1252 or Windows-1250 ("Ä…" for "ą", "Ã³" or "Ăł" for "ó").
+FORMULA_START = ("=", "+", "-", "@")
+TEXT_COLUMNS = ("name", "city", "address", "contact_name")
+_GARBLED_MARKS = re.compile("[ÃÄÅĂĹÂâ]")
+_C0_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ImportFileError(Exception):
@@ -148,17 +64,29 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    rows: list[dict] = field(default_factory=list)  # valid rows, each with its "line"
+    # Valid rows, each with its "line" and its "warnings" (shown, never refused).
+    rows: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # headers as written
 
     @property
     def total(self) -> int:
         return len(self.rows) + len(self.errors)
 
+    @property
+    def warned_rows(self) -> list[dict]:
+        return [row for row in self.rows if row.get("warnings")]
+
+    @property
+    def incomplete_count(self) -> int:
+        """Valid rows without a REGON or a NIP: imported, marked to complete."""
+        return sum(1 for row in self.rows if not row.get("regon") or not row.get("nip"))
+
     def to_json(self) -> dict:
         return {
             "rows": self.rows,
             "errors": [{"line": e.line, "reasons": e.reasons} for e in self.errors],
+            "ignored_columns": self.ignored_columns,
         }
 
     @classmethod
@@ -166,6 +94,7 @@ class ImportResult:
         return cls(
             rows=list(data["rows"]),
             errors=[RowError(e["line"], list(e["reasons"])) for e in data["errors"]],
+            ignored_columns=list(data.get("ignored_columns", [])),
         )
 
 
@@ -234,63 +163,125 @@ def _records(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     raise ImportFileError(_("Send a CSV (.csv) or Excel (.xlsx) file."))
 
 
-def _map_header(header: list[str]) -> dict[str, int]:
+def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Column -> position, and the headers that name no column (to be ignored)."""
     positions: dict[str, int] = {}
-    unknown = []
+    ignored = []
     for index, title in enumerate(header):
-        if not title.strip():
+        title = " ".join(title.split())
+        if not title:
             continue
-        column = HEADER_LOOKUP.get(_key(title))
+        column = column_for(title)
         if column is None:
-            unknown.append(title.strip())
+            ignored.append(title)
         elif column in positions:
             raise ImportFileError(
-                _("The column %(name)s appears twice in the header.", name=title.strip())
+                _(
+                    "Two columns of the header mean %(name)s; keep one of them.",
+                    name=HEADER_NAMES[column],
+                )
             )
         else:
             positions[column] = index
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
-    if unknown or missing:
-        expected = "nazwa, typ, województwo, miejscowość, adres, regon, nip, email"
-        parts = []
-        if missing:
-            parts.append(_("missing: %(names)s", names=", ".join(HEADER_NAMES[c] for c in missing)))
-        if unknown:
-            parts.append(_("not recognised: %(names)s", names=", ".join(unknown)))
+    if missing:
         raise ImportFileError(
             _(
-                "The first row must name the columns (%(expected)s); %(problems)s.",
-                expected=expected,
-                problems="; ".join(parts),
+                "The first row must name the columns nazwa, województwo and miejscowość "
+                "(the other columns are optional); missing: %(names)s.",
+                names=", ".join(HEADER_NAMES[c] for c in missing),
             )
         )
-    return positions
+    return positions, ignored
 
 
-def parse_office_type(text: str) -> OfficeType | None:
-    return TYPE_WORDS.get(_key(text))
+def looks_garbled(text: str) -> str | None:
+    """What the text would read as if it is UTF-8 decoded as Windows-1252,
+    Latin-1 or Windows-1250 ("UrzÄ…d" -> "Urząd"); None when it looks fine."""
+    if not _GARBLED_MARKS.search(text):
+        return None
+    for encoding in ("cp1252", "latin-1", "cp1250"):
+        try:
+            repaired = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if repaired != text:
+            return repaired
+    return None
 
 
-def parse_voivodeship(text: str) -> Voivodeship | None:
-    key = _key(text)
-    if key.startswith("wojewodztwo") and len(key) > len("wojewodztwo"):
-        key = key[len("wojewodztwo") :]
-    return VOIVODESHIP_WORDS.get(key)
+def _text_warnings(values: dict[str, str]) -> list[str]:
+    warnings = []
+    for column in TEXT_COLUMNS:
+        text = values.get(column, "")
+        if text.startswith(FORMULA_START):
+            warnings.append(
+                _(
+                    "%(column)s starts with %(sign)s and looks like a spreadsheet formula",
+                    column=HEADER_NAMES[column],
+                    sign=text[0],
+                )
+            )
+        repaired = looks_garbled(text)
+        if repaired:
+            warnings.append(
+                _(
+                    "%(column)s looks like broken encoding; did the file mean %(repaired)s?",
+                    column=HEADER_NAMES[column],
+                    repaired=repaired,
+                )
+            )
+    return warnings
 
 
-def _check_row(values: dict[str, str]) -> tuple[dict, list[str]]:
+def _check_number(row, reasons, warnings, column: str, typed: str) -> None:
+    """A REGON or NIP, checked when given. `row` gets the number cleaned, or
+    None when the cell is empty or the number wrong (the error then quotes
+    the number as typed)."""
+    label, valid = ("REGON", regon_is_valid) if column == "regon" else ("NIP", nip_is_valid)
+    row[column] = None
+    if not typed:
+        return
+    if valid(typed):
+        row[column] = clean_number(typed)
+        return
+    digits = clean_number(typed)
+    # A spreadsheet that stored a REGON as a number dropped its leading zero.
+    if column == "regon" and digits.isdigit() and len(digits) in (8, 13) and valid("0" + digits):
+        row[column] = "0" + digits
+        warnings.append(
+            _(
+                "REGON %(typed)s has %(count)s digits; read as %(value)s (a leading zero "
+                "a spreadsheet drops)",
+                typed=typed,
+                count=len(digits),
+                value=row[column],
+            )
+        )
+        return
+    reasons.append(
+        _("%(label)s %(value)s has a wrong check digit or length", label=label, value=typed)
+    )
+
+
+def _check_row(values: dict[str, str]) -> tuple[dict, list[str], list[str]]:
+    """The row as it will be stored, the reasons it cannot be, and warnings."""
     reasons: list[str] = []
-    labels = {
-        "name": _("name"),
-        "office_type": _("type"),
-        "voivodeship": _("voivodeship"),
-        "city": _("city"),
-        "regon": "REGON",
-        "nip": "NIP",
-    }
+    labels = {"name": _("name"), "voivodeship": _("voivodeship"), "city": _("city")}
     for column in REQUIRED_VALUES:
         if not values.get(column):
             reasons.append(_("%(column)s is empty", column=labels[column]))
+    for column, text in values.items():
+        # UTF-8 read as Latin-1 turns most Polish letters into a letter and a
+        # C1 control character ("ł" -> "Å\x82"): that is garbled text, warned
+        # about below. A C0 control (NUL, escape...) is refused even then.
+        if _C0_CONTROL.search(text) or (control_characters(text) and not looks_garbled(text)):
+            reasons.append(
+                _(
+                    "%(column)s contains control characters (such as a NUL byte)",
+                    column=HEADER_NAMES[column],
+                )
+            )
     for column, limit in MAX_LENGTH.items():
         if len(values.get(column, "")) > limit:
             reasons.append(
@@ -300,39 +291,32 @@ def _check_row(values: dict[str, str]) -> tuple[dict, list[str]]:
                     limit=limit,
                 )
             )
-    row = dict(values)
-    if values.get("office_type"):
-        office_type = parse_office_type(values["office_type"])
-        if office_type is None:
-            reasons.append(
-                _(
-                    "unknown office type %(value)s (use e.g. gmina, miasto, powiat, "
-                    "marszałkowski, wojewódzki, inny)",
-                    value=values["office_type"],
-                )
+    row = {column: values.get(column, "") for column in HEADER_NAMES}
+    warnings = _text_warnings(values)
+    typed_type = values.get("office_type", "")
+    office_type = (
+        parse_office_type(typed_type) if typed_type else office_type_from_name(values["name"])
+    )
+    if office_type is not None:
+        row["office_type"] = office_type.value
+    elif typed_type:
+        reasons.append(
+            _(
+                "unknown office type %(value)s (use e.g. gmina, miasto, powiat, "
+                "marszałkowski, wojewódzki, inny)",
+                value=typed_type,
             )
-        else:
-            row["office_type"] = office_type.value
+        )
+    elif values.get("name"):
+        reasons.append(_("the type is empty and the name does not say it"))
     if values.get("voivodeship"):
         voivodeship = parse_voivodeship(values["voivodeship"])
         if voivodeship is None:
             reasons.append(_("unknown voivodeship %(value)s", value=values["voivodeship"]))
         else:
             row["voivodeship"] = voivodeship.value
-    if values.get("regon"):
-        if regon_is_valid(values["regon"]):
-            row["regon"] = clean_number(values["regon"])
-        else:
-            reasons.append(
-                _("REGON %(value)s has a wrong check digit or length", value=values["regon"])
-            )
-    if values.get("nip"):
-        if nip_is_valid(values["nip"]):
-            row["nip"] = clean_number(values["nip"])
-        else:
-            reasons.append(
-                _("NIP %(value)s has a wrong check digit or length", value=values["nip"])
-            )
+    _check_number(row, reasons, warnings, "regon", values.get("regon", ""))
+    _check_number(row, reasons, warnings, "nip", values.get("nip", ""))
     if values.get("contact_email"):
         try:
             row["contact_email"] = validate_email(
@@ -346,14 +330,41 @@ def _check_row(values: dict[str, str]) -> tuple[dict, list[str]]:
         reasons.append(
             _("postal code %(value)s is not in the form 00-000", value=values["postal_code"])
         )
-    return row, reasons
+    return row, reasons, warnings
 
 
-def _pad_number(text: str) -> str:
-    # A spreadsheet that stored a REGON as a number dropped its leading zero.
-    if text.isdigit() and len(text) in (8, 13):
-        return "0" + text
-    return text
+def _cell(raw: list[str], index: int) -> str:
+    """A cell's text with its line breaks and tabs (a spreadsheet's Alt+Enter)
+    made single spaces; other control characters stay, to be refused."""
+    text = raw[index] if index < len(raw) else ""
+    return re.sub(r"[\t\r\n]+", " ", text).strip()
+
+
+def _duplicate_reasons(row, line, seen, existing) -> list[str]:
+    reasons = []
+    for column, label in (("regon", "REGON"), ("nip", "NIP")):
+        value = row.get(column)
+        if not value:
+            continue
+        if value in seen[column]:
+            reasons.append(
+                _(
+                    "%(label)s %(value)s repeats line %(line)s",
+                    label=label,
+                    value=value,
+                    line=seen[column][value],
+                )
+            )
+        elif value in existing[column]:
+            reasons.append(
+                _(
+                    "an office with %(label)s %(value)s is already registered",
+                    label=label,
+                    value=value,
+                )
+            )
+        seen[column].setdefault(value, line)
+    return reasons
 
 
 def read_offices(
@@ -363,11 +374,13 @@ def read_offices(
     existing_regons: set[str] | frozenset[str] = frozenset(),
     existing_nips: set[str] | frozenset[str] = frozenset(),
 ) -> ImportResult:
-    """Valid rows and per-line errors of an office registry file.
+    """Valid rows, per-line errors and the ignored columns of a registry file.
 
     Raises ImportFileError when the file as a whole is unusable (not CSV/XLSX,
-    not UTF-8, empty, wrong columns). Duplicates are checked within the file and
-    against the REGON/NIP numbers passed in (those already in the database).
+    not UTF-8, empty, no name, voivodeship or city column). Columns it does
+    not know are ignored and listed. REGON and NIP may be empty (the office
+    is then marked to complete); when given they are checked and must not
+    repeat within the file or the numbers passed in (those in the database).
     """
     if not data or not data.strip():
         raise ImportFileError(_("The file is empty."))
@@ -375,8 +388,8 @@ def read_offices(
     records = [(n, v) for n, v in records if any(x.strip() for x in v)]
     if not records:
         raise ImportFileError(_("The file is empty."))
-    header_line, header = records[0]
-    positions = _map_header(header)
+    _header_line, header = records[0]
+    positions, ignored = _map_header(header)
     body = records[1:]
     if not body:
         raise ImportFileError(_("The file has a header row but no offices."))
@@ -385,41 +398,17 @@ def read_offices(
             _("The file has more than %(max)s rows; split it into smaller files.", max=MAX_ROWS)
         )
 
-    result = ImportResult()
-    seen_regon: dict[str, int] = {}
-    seen_nip: dict[str, int] = {}
+    result = ImportResult(ignored_columns=ignored)
+    seen: dict[str, dict[str, int]] = {"regon": {}, "nip": {}}
+    existing = {"regon": existing_regons, "nip": existing_nips}
     for line, raw in body:
-        values = {
-            column: (raw[i].strip() if i < len(raw) else "") for column, i in positions.items()
-        }
-        values["regon"] = _pad_number(values.get("regon", ""))
-        row, reasons = _check_row(values)
-        regon, nip = row.get("regon", ""), row.get("nip", "")
-        if regon and regon_is_valid(regon):
-            if regon in seen_regon:
-                reasons.append(
-                    _("REGON %(value)s repeats line %(line)s", value=regon, line=seen_regon[regon])
-                )
-            elif regon in existing_regons:
-                reasons.append(
-                    _("an office with REGON %(value)s is already registered", value=regon)
-                )
-        if nip and nip_is_valid(nip):
-            if nip in seen_nip:
-                reasons.append(
-                    _("NIP %(value)s repeats line %(line)s", value=nip, line=seen_nip[nip])
-                )
-            elif nip in existing_nips:
-                reasons.append(_("an office with NIP %(value)s is already registered", value=nip))
-        if regon and regon_is_valid(regon):
-            seen_regon.setdefault(regon, line)
-        if nip and nip_is_valid(nip):
-            seen_nip.setdefault(nip, line)
+        values = {column: _cell(raw, i) for column, i in positions.items()}
+        row, reasons, warnings = _check_row(values)
+        reasons += _duplicate_reasons(row, line, seen, existing)
         if reasons:
             result.errors.append(RowError(line, reasons))
         else:
-            for optional in ("address", "postal_code", "contact_name", "contact_email", "phone"):
-                row.setdefault(optional, "")
             row["line"] = line
+            row["warnings"] = warnings
             result.rows.append(row)
     return result

@@ -14,6 +14,7 @@ from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
 from app.errors import LaurelError
 from app.extensions import db
+from app.inputs import page_arg
 from app.labels import choices
 from app.offices.admin import services
 from app.offices.admin.forms import (
@@ -49,6 +50,7 @@ def index():
     status = _enum_arg("status", OfficeStatus)
     office_type = _enum_arg("type", OfficeType)
     voivodeship = _enum_arg("voivodeship", Voivodeship)
+    incomplete = request.args.get("incomplete") == "1"
     query = sa.select(Office).order_by(Office.name, Office.id)
     if q:
         pattern = f"%{q.lower()}%"
@@ -66,12 +68,15 @@ def index():
         query = query.where(Office.office_type == office_type)
     if voivodeship:
         query = query.where(Office.voivodeship == voivodeship)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    if incomplete:
+        query = query.where(Office.needs_completing)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     filters = {
         "q": q,
         "status": status.value if status else "",
         "type": office_type.value if office_type else "",
         "voivodeship": voivodeship.value if voivodeship else "",
+        "incomplete": "1" if incomplete else "",
     }
     return render_template(
         "offices_admin/index.html",
