@@ -15,7 +15,7 @@ def test_demo_organizer_logs_in_and_out_in_polish(live_server, page, db):
 
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
-    page.get_by_role("link", name="Zaloguj się").click()
+    page.get_by_role("link", name="Zaloguj się", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Zaloguj się")
 
     # A wrong password first: the message is in Polish and nothing else happens.
@@ -31,7 +31,7 @@ def test_demo_organizer_logs_in_and_out_in_polish(live_server, page, db):
 
     page.get_by_role("button", name="Wyloguj się").click()
     expect(page.get_by_text("Wylogowano.")).to_be_visible()
-    expect(page.get_by_role("link", name="Zaloguj się")).to_be_visible()
+    expect(page.get_by_role("link", name="Zaloguj się", exact=True)).to_be_visible()
 
 
 def test_language_switch_to_english_and_back(live_server, page):
