@@ -171,6 +171,15 @@ class Edition(db.Model):
             return False
         return not (self.applications_close_at and now >= self.applications_close_at)
 
+    def opens_later(self, now: dt.datetime | None = None) -> bool:
+        """In the applications phase, but its window has not opened yet."""
+        now = now or utcnow()
+        return (
+            self.status is EditionStatus.applications_open
+            and self.applications_open_at is not None
+            and now < self.applications_open_at
+        )
+
     @property
     def results_public(self) -> bool:
         return self.status.order >= EditionStatus.results_published.order

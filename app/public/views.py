@@ -284,6 +284,7 @@ def apply_info(slug: str):
         "public/apply_info.html",
         edition=edition,
         accepting=edition.accepts_applications(),
+        opens_later=edition.opens_later(),
         areas=edition.areas,
         attachments=attachments,
         max_file_mb=current_app.config["MAX_FILE_MB"],

@@ -323,3 +323,22 @@ def test_dashboard_uses_a_constant_number_of_queries(make, db):
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 4
+
+
+def test_opens_later_only_before_the_window_opens(make):
+    import datetime as dt
+
+    from app.timeutil import utcnow
+
+    now = utcnow()
+    edition = make.edition(
+        status=EditionStatus.applications_open,
+        applications_open_at=now + dt.timedelta(days=2),
+        applications_close_at=now + dt.timedelta(days=9),
+    )
+    assert edition.opens_later(now) and not edition.accepts_applications(now)
+    # Past the window: closed, not "opens on <a past date>".
+    later = now + dt.timedelta(days=10)
+    assert not edition.opens_later(later) and not edition.accepts_applications(later)
+    edition.status = EditionStatus.stage1
+    assert not edition.opens_later(now)

@@ -230,6 +230,10 @@ class ConsensusVersion(db.Model):
     def score_for(self, criterion_id: int) -> ConsensusScore | None:
         return next((s for s in self.scores if s.criterion_id == criterion_id), None)
 
+    def response_of(self, juror_id: int) -> ConsensusResponse | None:
+        """One juror's answer to this version, if they have given one."""
+        return next((r for r in self.responses if r.juror_id == juror_id), None)
+
 
 class ConsensusScore(db.Model):
     """The agreed score of one criterion in one version, with the consensus

@@ -383,7 +383,7 @@ def respond(consensus: Consensus, *, actor, agree: bool, comment: str = "") -> C
     if len(comment) > sheets.TEXT_LIMIT:
         raise LaurelError(_("Shorten this text to %(n)s characters.", n=sheets.TEXT_LIMIT))
     version = consensus.latest
-    response = next((r for r in version.responses if r.juror_id == actor.id), None)
+    response = version.response_of(actor.id)
     before = {"decision": response.decision, "comment": response.comment} if response else None
     if response is None:
         response = ConsensusResponse(juror_id=actor.id)

@@ -57,7 +57,7 @@ def _render(consensus, *, typed=None, errors=None, draft_form=None, response_for
     if draft_form is None and can_draft:
         draft_form = DraftForm(formdata=None, based_on=latest.number if latest else 0)
     if response_form is None and consensus.can_respond(current_user):
-        mine = next((r for r in latest.responses if r.juror_id == current_user.id), None)
+        mine = latest.response_of(current_user.id)
         response_form = ResponseForm(
             formdata=None,
             decision=mine.decision.value if mine else None,
