@@ -27,6 +27,7 @@ from app.editions.models import (
 )
 from app.errors import LaurelError
 from app.extensions import db
+from app.formatting import long_datetime
 from app.mail import send_mail
 from app.offices import uploads
 from app.offices.models import (
@@ -37,7 +38,7 @@ from app.offices.models import (
     Office,
     OfficeStatus,
 )
-from app.timeutil import format_local, utcnow
+from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
 CONFIRM_PURPOSE = "confirm-email"
@@ -395,7 +396,7 @@ def _send_receipt(application: Application) -> None:
                     office=application.office.name,
                     edition=edition.name,
                     category=application.category.name,
-                    when=format_local(application.submitted_at),
+                    when=long_datetime(application.submitted_at),
                     link=link,
                 ),
             )
@@ -451,7 +452,7 @@ def reopen_application(
             continue
         with force_locale(user.locale or "pl"):
             until = (
-                _(" (deadline %(when)s, Warsaw time)", when=format_local(close)) if close else ""
+                _(" (deadline %(when)s, Warsaw time)", when=long_datetime(close)) if close else ""
             )
             send_mail(
                 user.email,

@@ -215,7 +215,7 @@ def _edit_context(application, form, areas, document_form=None):
         "missing": services.missing_items(application),
         "max_file_mb": current_app.config["MAX_FILE_MB"],
         "max_application_mb": current_app.config["MAX_APPLICATION_MB"],
-        "used_mb": sum(d.size_bytes for d in application.documents) / services.MB,
+        "used_bytes": sum(d.size_bytes for d in application.documents),
     }
 
 
