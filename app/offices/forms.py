@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
@@ -124,7 +125,13 @@ def _question_field(question):
     if question.kind is QuestionKind.text:
         limit = question.max_length
         if limit:
-            help_parts.append(str(_l("At most %(n)s characters.", n=limit)))
+            help_parts.append(
+                str(
+                    lazy_ngettext(
+                        "At most %(num)s character.", "At most %(num)s characters.", limit
+                    )
+                )
+            )
         return TextAreaField(
             question.prompt,
             validators=[

@@ -154,7 +154,9 @@ def test_organizer_prepares_an_edition_and_opens_applications(
         page.get_by_text("Zaproszenie zostało wysłane na adres jan.juror@example.org.")
     ).to_be_visible()
     jury = page.get_by_role("table", name="Jury tej edycji")
-    expect(jury.get_by_role("row", name=re.compile("Jan Juror"))).to_contain_text("Zaproszony")
+    expect(jury.get_by_role("row", name=re.compile("Jan Juror"))).to_contain_text(
+        "Zaproszenie wysłane"
+    )
     assert len(live_outbox) == 1
     invitation = live_outbox[0]
     assert invitation.to == "jan.juror@example.org"
