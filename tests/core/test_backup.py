@@ -126,6 +126,11 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _wipe(db, folder: Path) -> None:
+    """Empty tables (PostgreSQL's sequences back at 1, as in a new database)
+    and an empty upload folder."""
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY"))
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
@@ -505,6 +510,13 @@ def test_an_archive_restores_into_the_other_engine(
             assert _files(other_uploads) == files
             verify = runner.invoke(args=["audit", "verify"])
             assert verify.exit_code == 0 and "intact: 2 events" in verify.output, verify.output
+            with _db.engine.begin() as conn:
+                office = Office.__table__
+                values = {c: rows["office"][0][i] for i, c in enumerate(office.c.keys())}
+                del values["id"]
+                values.update(name="Nowy", regon=None, nip=None)
+                new_id = conn.execute(office.insert().values(values)).inserted_primary_key[0]
+            assert new_id > max(r[0] for r in rows["office"])
         finally:
             _db.session.remove()
             _db.engine.dispose()
