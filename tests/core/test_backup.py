@@ -18,13 +18,14 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from app import create_app
 from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.backup.format import code_revision
 from app.extensions import db as _db
-from app.offices.models import Office, OfficeType
+from app.offices.models import Office, OfficeType, Voivodeship
 from tests.conftest import TEST_DB_URL
 
 # The page-cache token is replaced on restore on purpose (see test_round_trip).
@@ -237,6 +238,44 @@ def test_backup_leaves_out_databases_secrets_and_partial_uploads(db, cli, upload
     # Never into the upload folder itself (the next backup would hold this one).
     result = cli("backup", "-o", str(uploads / "b.tar.gz"))
     assert result.exit_code == 1 and "outside the upload folder" in result.output
+
+
+def test_backup_reads_the_database_at_one_moment(db, make, cli, uploads, tmp_path, monkeypatch):
+    """An office committed while the backup runs (after its first table) is
+    not in it: every table is read in the same transaction."""
+    from app.backup import dump
+
+    make.office()
+    db.session.commit()
+    dumped = []
+    real = dump._dump_table
+
+    def dump_then_write(conn, table, path):
+        entry = real(conn, table, path)
+        if not dumped:
+            with sa.orm.Session(_db.engine) as other:
+                other.add(
+                    Office(
+                        name="W trakcie kopii",
+                        office_type=OfficeType.municipal,
+                        voivodeship=Voivodeship.mazowieckie,
+                        city="Radom",
+                        contact_email="w@example.org",
+                    )
+                )
+                other.commit()
+        dumped.append(entry)
+        return entry
+
+    monkeypatch.setattr(dump, "_dump_table", dump_then_write)
+    archive = tmp_path / "backup.tar.gz"
+    assert cli("backup", "-o", str(archive)).exit_code == 0
+    assert len(_rows()["office"]) == 2
+    office = next(t for t in dumped if t["name"] == "office")
+    assert office["rows"] == 1
+    with tarfile.open(archive) as tar:
+        lines = tar.extractfile("db/office.jsonl").read().decode().splitlines()
+    assert len(lines) == 1 and "W trakcie kopii" not in lines[0]
 
 
 # -- archives that must be refused, with nothing written ---------------------
