@@ -15,7 +15,6 @@ import zlib
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.backup.format import (
     BATCH,
@@ -295,13 +294,9 @@ def _reset_sequences(conn) -> None:
         pk = list(table.primary_key.columns)
         if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer):
             continue
-        column = quote.quote(pk[0].name)
+        sequence = sa.func.pg_get_serial_sequence(quote.format_table(table), pk[0].name)
         conn.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f"COALESCE(MAX({column}), 0) + 1, false) FROM {quote.format_table(table)}"
-            ),
-            {"table": quote.format_table(table), "column": pk[0].name},
+            sa.select(sa.func.setval(sequence, sa.func.coalesce(sa.func.max(pk[0]), 0) + 1, False))
         )
 
 
@@ -444,7 +439,6 @@ def restore_backup(
         try:
             return _write(manifest, staging, force=force, stamp=stamp)
         except sa.exc.SQLAlchemyError as exc:
-            current_app.logger.exception("restore failed")
             raise BackupError(
                 f"the database refused the restore, nothing was changed: {getattr(exc, 'orig', None) or exc}"
             ) from exc
