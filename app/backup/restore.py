@@ -90,6 +90,8 @@ def _check_manifest(manifest, staging: Path) -> dict[str, dict]:
         if not isinstance(entry.get("rows"), int) or entry["rows"] < 0:
             raise BackupError(f"the manifest's row count of table {name} is not a number")
         member = table_member(name)
+        if member in expected:
+            raise BackupError(f"the manifest lists table {name} twice")
         expected[member] = {**entry, "member": member, "dest": staging / "db" / f"{name}.jsonl"}
     missing = set(db.metadata.tables) - {e["name"] for e in tables}
     if missing:
