@@ -189,3 +189,12 @@ def test_the_results_pages_run_a_fixed_number_of_queries(
     # current snapshot, positions, withheld categories, special awards,
     # diplomas. From the cache: the token alone.
     assert counts[1] == ((2, 1) if url == "/results/" else (9, 1)), counts
+
+
+def test_an_archived_edition_stays_in_the_archive(client, db, make_results, organizer, request_ctx):
+    r = make_results()
+    editions.advance_phase(r.edition, actor=organizer, expected=EditionStatus.results_published)
+    db.session.commit()
+    assert r.edition.status is EditionStatus.archived
+    assert f'href="/results/{r.edition.slug}"' in _html(client, "/results/")
+    assert "Wzorowa karta usług" in _html(client, f"/results/{r.edition.slug}")
