@@ -49,7 +49,8 @@ def register(app) -> None:
             click.echo(f"  office:    urzad{i + 1}@laurel.example")
         click.echo(
             "Editions: the first is open for applications; the pilot edition is in stage 2 "
-            "(juror1 has a submitted sheet, a late draft and one not started)."
+            "(juror1 has a submitted sheet, a late draft and one not started); the 2025 "
+            "edition is finished, with its results published at /results/."
         )
         click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
 
