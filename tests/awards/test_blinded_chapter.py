@@ -68,7 +68,10 @@ def test_closing_stage_2_gave_every_entry_a_code(blind):
     assert set(blinding.codes_of(blind.edition)) == {e.id for e in blind.entries.values()}
 
 
-@pytest.mark.parametrize("page", ["chapter", "chapter/categories/{category}", "results"])
+@pytest.mark.parametrize(
+    "page",
+    ["chapter", "chapter/categories/{category}", "results", "ranking", "ranking?stage=2&mode=raw"],
+)
 def test_blinded_chapter_pages_show_codes_and_no_office(client, login_as, blind, page):
     decide(blind, departure_reason="")
     _db.session.commit()
@@ -78,6 +81,8 @@ def test_blinded_chapter_pages_show_codes_and_no_office(client, login_as, blind,
     assert response.status_code == 200
     assert_blinded(response.text, blind)
     assert code(blind, "Urząd Alfa") in response.text
+    if page == "ranking":  # the chart of the final scores too
+        assert f"1. {code(blind, 'Urząd Alfa')}" in response.text
 
 
 def test_the_category_page_in_detail(client, login_as, blind):
