@@ -86,7 +86,7 @@ def agreement(edition_id: int):
     data = agreement_service.load(edition, int(stage_arg))
     # Jurors keep their names; the entries of the outlier sheets are labelled
     # for the viewer.
-    names = blinding.names_for(edition, current_user)
+    names = blinding.names_for(edition, current_user, application_ids=())
     data.outliers = names.relabel(data.outliers, entry="item.entry_id")
     heat_map, columns, heat_rows = _heat_map(data)
     return render_template(

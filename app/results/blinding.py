@@ -186,10 +186,11 @@ def names_for(edition: Edition, user, *, application_ids: Iterable[int] | None =
     """The one place a page or an export learns how to name the edition's
     entries for `user` (at most two queries; none when the chapter is not
     blinded and has no codes). `application_ids` limits the names and towns
-    loaded for free-text redaction to the entries a page shows."""
+    loaded for free-text redaction to the entries a page shows (none: a page
+    without free text)."""
     blinded = not edition.shows_names_to(user)
     names = Names(blinded=blinded, codes=codes_of(edition) if edition.blind_chapter else {})
-    if blinded:
+    if blinded and (application_ids is None or application_ids):
         query = (
             sa.select(Application.id, Office.name, Office.city, Office.regon, Office.nip)
             .join(Office, Office.id == Application.office_id)

@@ -35,7 +35,7 @@ def ranking(edition_id: int):
     if stage_arg not in STAGES or mode_arg not in {m.value for m in ScoreMode}:
         abort(404)
     result = ranking_service.rank(edition, stage=STAGES[stage_arg], mode=mode_arg)
-    names = blinding.names_for(edition, current_user)
+    names = blinding.names_for(edition, current_user, application_ids=())
     result.rows = names.order_ties(
         names.relabel(result.rows),
         group=lambda r: (r.category_id, r.position),

@@ -238,3 +238,27 @@ def test_reveal_route_is_403_on_a_chapter_that_is_not_blinded(client, login_as, 
     assert client.post(reveal_url(plain)).status_code == 403
     page = client.get(f"/organizer/editions/{plain.edition.id}/chapter").text
     assert "reveal-names" not in page and "Widok zaślepiony" not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/chapter/categories/{category}", "/chapter", "/results", "/ranking"]
+)
+def test_blinded_pages_run_a_fixed_number_of_queries(client, login_as, make_chapter, path):
+    from tests.awards.test_views import _statements
+
+    # Three entries at least: with fewer, the juror is not normalised and
+    # the ranking looks up their name (one more query, blinded or not).
+    small = make_chapter({"Urząd A": 90, "Urząd B": 80, "Urząd C": 70}, blind=True)
+    big = make_chapter(
+        {f"Urząd {i:02}": 50 + i for i in range(12)}, unranked=("Urząd X",), blind=True
+    )
+    organizer = login_as("organizer")
+    for ch in (small, big):
+        _db.session.add(BlindViewer(edition_id=ch.edition.id, user_id=organizer.id))
+    _db.session.commit()
+    urls = [
+        f"/organizer/editions/{ch.edition.id}{path}".format(category=ch.category.id)
+        for ch in (small, big)
+    ]
+    counts = [_statements(_db, client, url) for url in urls]
+    assert counts[0] == counts[1], counts
