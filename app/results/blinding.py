@@ -10,7 +10,7 @@ audited action reveals the names once every category is decided.
 - `names_for(edition, user)` is what a page or an export asks: a `Names` that
   labels an entry (its code, or its name, or "K-0137 · name" once codes exist
   and names show), orders tied entries without betraying the alphabet, and
-  takes the office's name and town out of the jurors' free text.
+  takes the office's name, town, REGON and NIP out of free text.
 - `set_blind_view` and `reveal_names` are the two writes; both are audited.
 
 Plain functions, no request; they flush, never commit.
@@ -133,8 +133,8 @@ class Names:
         return name
 
     def text(self, application_id: int, text: str) -> str:
-        """Free text about an entry (a juror's comment) with its office's name
-        and town replaced by its code when blinded. Best effort: a comment
+        """Free text about an entry (a juror's comment) with its office's name,
+        town, REGON and NIP replaced by its code when blinded. Best effort: a comment
         can still describe an office in other words."""
         if not text or not self.blinded:
             return text
@@ -184,8 +184,8 @@ def _pattern(*words: str) -> re.Pattern | None:
 
 def names_for(edition: Edition, user, *, application_ids: Iterable[int] | None = None) -> Names:
     """The one place a page or an export learns how to name the edition's
-    entries for `user` (at most two queries; none when the chapter is not
-    blinded and has no codes). `application_ids` limits the names and towns
+    entries for `user` (at most three queries: the viewer's choice, the codes
+    and the offices' identifying words; none when the chapter is not blinded). `application_ids` limits the names and towns
     loaded for free-text redaction to the entries a page shows (none: a page
     without free text)."""
     blinded = not edition.shows_names_to(user)
