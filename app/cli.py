@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 
@@ -83,3 +85,77 @@ def register(app) -> None:
         mode = None if raw is None else ("raw" if raw else "normalised")
         result = rank(edition, stage=int(stage) if stage != "final" else "final", mode=mode)
         click.echo(ranking_csv(result), nl=False)
+
+    @app.cli.command("backup")
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The archive to write [default: instance/backups/laurel-<UTC time>.tar.gz].",
+    )
+    def backup_command(output: Path | None) -> None:
+        """Write one archive with the database, the uploaded and generated
+        files and a manifest of checksums. Reads only; the database is read in
+        one transaction, so the app may keep running."""
+        from app.backup import BackupError, write_backup
+        from app.timeutil import utcnow
+
+        if output is None:
+            name = f"laurel-{utcnow():%Y%m%d-%H%M%S}.tar.gz"
+            output = Path(current_app.instance_path) / "backups" / name
+        try:
+            manifest = write_backup(output)
+        except BackupError as exc:
+            click.echo(f"Backup failed: {exc}", err=True)
+            raise SystemExit(1) from None
+        rows = sum(t["rows"] for t in manifest["tables"])
+        size = sum(f["size"] for f in manifest["files"])
+        click.echo(
+            f"Backup written: {output} ({rows} rows in {len(manifest['tables'])} tables, "
+            f"{len(manifest['files'])} files of {size / 2**20:.1f} MiB, "
+            f"schema {manifest['alembic_revision']})."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--force",
+        is_flag=True,
+        help="Replace a database that already holds data (its rows are deleted).",
+    )
+    @click.option(
+        "--check", "check_only", is_flag=True, help="Only check the archive; write nothing."
+    )
+    def restore_command(archive: Path, force: bool, check_only: bool) -> None:
+        """Bring back an archive written by `flask backup`: into an empty
+        database at the same schema revision (`flask db upgrade` first), or
+        any database with --force. Every checksum is checked before anything
+        is written; the rows go in in one transaction. Stop the app and the job
+        worker first."""
+        from app.backup import BackupError, restore_backup
+
+        try:
+            result = restore_backup(archive, force=force, check_only=check_only)
+        except BackupError as exc:
+            click.echo(f"Restore refused: {exc}. Nothing was changed.", err=True)
+            raise SystemExit(1) from None
+        manifest = result.manifest
+        if check_only:
+            click.echo(
+                f"Archive intact: {len(manifest['tables'])} tables, {len(manifest['files'])} files, "
+                f"made {manifest['created_at']} on {manifest['database_dialect']}, "
+                f"schema {manifest['alembic_revision']}."
+            )
+            return
+        click.echo(
+            f"Restored {result.rows} rows and {result.files} files from {archive} "
+            f"(made {manifest['created_at']} on {manifest['database_dialect']})."
+        )
+        if result.emptied:
+            click.echo("The rows that were in the database were replaced.")
+        if result.set_aside:
+            click.echo(
+                f"The files that were in the upload folder were moved to {result.set_aside}."
+            )
+        click.echo("Check the audit trail with: flask --app wsgi audit verify")

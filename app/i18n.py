@@ -100,6 +100,10 @@ def extract(only: str | None = None) -> None:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
+            "-k",
+            "lazy_ngettext:1,2",
             "--no-location",
             "--sort-output",
             "-o",
@@ -133,7 +137,8 @@ def compile_all() -> None:
 def fill(only: str, json_path: str) -> int:
     """Write Polish texts from a JSON object {msgid: text} into one catalogue.
     A plural message is keyed by its singular msgid and given a list of the
-    three Polish forms (1, 2-4, 5+)."""
+    three Polish forms (1, 2-4, 5+); a message with a context (pgettext) by
+    "context::msgid"."""
     import json
 
     from babel.messages.pofile import read_po, write_po
@@ -146,6 +151,8 @@ def fill(only: str, json_path: str) -> int:
             catalog = read_po(fh)
         for message in catalog:
             key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if message.context:
+                key = f"{message.context}::{key}"
             if key in texts:
                 text = texts[key]
                 message.string = tuple(text) if isinstance(text, list) else text

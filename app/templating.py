@@ -6,13 +6,13 @@ from flask import request
 from flask_babel import get_locale
 
 from app.accounts.forms import LogoutForm
+from app.formatting import FILTERS
 from app.labels import label
 from app.navigation import items as nav_items
-from app.timeutil import format_local
 
 
 def register(app) -> None:
-    app.jinja_env.filters["local_dt"] = format_local
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.filters["label"] = label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
@@ -139,7 +139,11 @@ def _text_problem(text: str) -> str | None:
     """Why a comment cannot be stored: too long, or holding control characters
     (other than tabs and line breaks) that the base form refuses elsewhere."""
     if len(text) > TEXT_LIMIT:
-        return _("Shorten this text to %(n)s characters.", n=TEXT_LIMIT)
+        return ngettext(
+            "Shorten this text to %(num)s character.",
+            "Shorten this text to %(num)s characters.",
+            TEXT_LIMIT,
+        )
     if control_characters(text, multiline=True):
         return _(
             "Remove the control characters (such as a NUL byte or an escape character) "

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -161,7 +162,14 @@ def auto_assign(edition_id: int):
         db.session.rollback()
         flash(_("The assignments changed while they were being made. Run it again."), "error")
         return redirect(url_for(".assignments", edition_id=edition.id, stage=stage))
-    flash(_("%(count)s assignments have been added.", count=report.added), "success")
+    flash(
+        ngettext(
+            "%(num)s assignment has been added.",
+            "%(num)s assignments have been added.",
+            report.added,
+        ),
+        "success",
+    )
     if report.short:
         names = ", ".join(f"{a.office.name} ({n})" for a, n in report.short[:20])
         more = len(report.short) - 20

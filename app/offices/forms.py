@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf.file import FileField
 from wtforms import (
+    DateTimeLocalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -123,7 +125,13 @@ def _question_field(question):
     if question.kind is QuestionKind.text:
         limit = question.max_length
         if limit:
-            help_parts.append(str(_l("At most %(n)s characters.", n=limit)))
+            help_parts.append(
+                str(
+                    lazy_ngettext(
+                        "At most %(num)s character.", "At most %(num)s characters.", limit
+                    )
+                )
+            )
         return TextAreaField(
             question.prompt,
             validators=[
@@ -230,6 +238,15 @@ class ReopenForm(BaseForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=2000)],
         description=_l("The office's users receive this reason by e-mail."),
+    )
+    deadline = DateTimeLocalField(
+        _l("New deadline for this application"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l(
+            "Polish time (Europe/Warsaw). Required once the edition's deadline has passed; "
+            "the e-mail states it."
+        ),
     )
     submit = SubmitField(_l("Reopen the application"))
 

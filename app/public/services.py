@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.audit import services as audit
 from app.errors import LaurelError
@@ -176,7 +177,13 @@ def add_photo(post: NewsPost, *, actor, upload, alt_text: str, caption="", credi
     (`photo.stored_name`, `photo.thumb_name`)."""
     alt_text, caption, credit = _photo_text(alt_text, caption, credit)
     if len(post.photos) >= MAX_PHOTOS_PER_POST:
-        raise LaurelError(_("A post may have at most %(n)s photos.", n=MAX_PHOTOS_PER_POST))
+        raise LaurelError(
+            ngettext(
+                "A post may have at most %(num)s photo.",
+                "A post may have at most %(num)s photos.",
+                MAX_PHOTOS_PER_POST,
+            )
+        )
     if upload is None or not getattr(upload, "filename", ""):
         raise LaurelError(_("Choose a photo to upload."))
     try:

@@ -1,10 +1,11 @@
-"""The public site: home, news, photos, the Atom feed, edition rules, the
-start page of an open call, the accessibility statement and the privacy
-notice. Anyone may read these; drafts and scheduled posts only organizers.
+"""The public site: home, news, photos, the Atom feed, the results archive
+and each edition's results, edition rules, the start page of an open call,
+the accessibility statement and the privacy notice. Anyone may read these;
+drafts and scheduled posts only organizers.
 
-Home, the news list, a post and the feed are built by `cache.cached` (see
-app/public/cache.py); a post's view is counted after the cache, on every
-request, so a cached page still counts."""
+Home, the news list, a post, the feed and the results pages are built by
+`cache.cached` (see app/public/cache.py); a post's view is counted after the
+cache, on every request, so a cached page still counts."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -31,6 +32,7 @@ from app.labels import label
 from app.offices import uploads
 from app.offices.models import OfficeType
 from app.public import cache, counter, photos, reads
+from app.public import results as public_results
 from app.public.defaults import TITLES, default_body
 from app.public.models import EditionRules, Photo, RulesAttachment, SitePage
 from app.public.sanitize import plain_text
@@ -45,31 +47,12 @@ VIEWS_MARK = "<!--laurel:views-->"
 # ---- formatting shared by the public templates ----------------------------------
 
 
-@bp.app_template_filter("pub_datetime")
-def pub_datetime(value: dt.datetime | None) -> str:
-    """31 stycznia 2027, 23:59 (Warsaw time) / 31 January 2027, 23:59."""
-    return format_datetime(value, "d MMMM y, HH:mm") if value else ""
-
-
-@bp.app_template_filter("pub_date")
-def pub_date(value: dt.date | None) -> str:
-    return format_date(value, "d MMMM y") if value else ""
-
-
 @bp.app_template_filter("office_type_label")
 def office_type_label(value: str) -> str:
     try:
         return label(OfficeType(value))
     except ValueError:
         return value
-
-
-@bp.app_template_filter("file_size")
-def file_size(size: int) -> str:
-    """kB below a megabyte, MB with one decimal above (decimal comma in Polish)."""
-    if size < 1024 * 1024:
-        return f"{format_number(max(1, round(size / 1024)))} kB"
-    return f"{format_decimal(size / 1024 / 1024, '#,##0.0')} MB"
 
 
 def _shell(page: dict, *, status: int = 200, views: int | None = None):
@@ -198,6 +181,39 @@ def feed():
 
     page = cache.cached(("feed", request.host), build)
     return Response(page["xml"], mimetype="application/atom+xml")
+
+
+# ---- results -----------------------------------------------------------------------
+
+
+def _build_results_archive() -> dict:
+    body = render_template("public/results_archive.html", rows=public_results.archive())
+    return {"title": _("Results"), "body": body}
+
+
+@bp.route("/results/")
+def results_archive():
+    return _shell(cache.cached(("results", request.host), _build_results_archive))
+
+
+def _build_results(slug: str) -> dict | None:
+    results = public_results.edition_results(slug)
+    if results is None:
+        return None
+    body = render_template(
+        "public/results.html", results=results, verify_url=public_results.verify_url
+    )
+    return {"title": _("Results: %(edition)s", edition=results.edition.name), "body": body}
+
+
+@bp.route("/results/<slug>")
+def edition_results(slug: str):
+    """Published results only: an unknown slug and an edition whose results
+    are not public yet are both 404 (nothing tells them apart)."""
+    page = cache.cached(("results", request.host, slug), lambda: _build_results(slug))
+    if page is None:
+        abort(404)
+    return _shell(page)
 
 
 # ---- photos -----------------------------------------------------------------------

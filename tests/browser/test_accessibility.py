@@ -24,9 +24,9 @@ from playwright.sync_api import expect
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.awards.models import Award, AwardKind, SpecialAward, WithheldAward
+from app.awards.models import Award, AwardKind, Diploma, SpecialAward, WithheldAward
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
-from app.demo.data import PILOT_SLUG
+from app.demo.data import PAST_SLUG, PILOT_SLUG
 from app.demo.news import NEWS_SLUG
 from app.editions.models import Edition, EditionStatus, ScoreMode
 from app.editions.services import advance_phase
@@ -119,6 +119,13 @@ def site(app, _live_server):
         blinded.blind_chapter = True
         blinding.assign_codes(blinded)
         _db.session.add(BlindViewer(edition_id=blinded.id, user_id=organizer.id))
+        # The demo's past edition: two of its awards have a diploma, so the
+        # results page shows verification links.
+        past = _db.session.scalar(sa.select(Edition).where(Edition.slug == PAST_SLUG))
+        for n, award in enumerate(
+            _db.session.scalars(sa.select(Award).filter_by(edition_id=past.id).limit(2))
+        ):
+            _db.session.add(Diploma(award_id=award.id, verification_code=f"DEMO-{n}"))
         _db.session.commit()
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
         news = _db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
@@ -191,6 +198,7 @@ def site(app, _live_server):
             "photo": news.photos[0].id,
             "edition_slug": EDITION_SLUG,
             "pilot_slug": PILOT_SLUG,
+            "past_slug": PAST_SLUG,
         }
         _db.session.remove()
     yield Site(url=_live_server.url, ids=ids)
@@ -392,6 +400,8 @@ PAGES = [
     ("anonymous", "/editions/{edition_slug}/rules", None),
     ("anonymous", "/accessibility", None),
     ("anonymous", "/privacy", None),
+    ("anonymous", "/results/", None),
+    ("anonymous", "/results/{past_slug}", None),
     ("office", "/", None),
     ("organizer", "/organizer/news/", None),
     ("organizer", "/organizer/news/new", None),

@@ -138,7 +138,7 @@ def test_stage2_juror_records_a_visit_on_a_phone_and_scores(live_server, page, d
     page.get_by_role("link", name="Oceń: Urząd Gminy Zielonka").click()
     expect(page.locator(".evidence")).to_contain_text("12 min")
     page.get_by_role("group", name="Deklarowany czas oczekiwania: 15 minut").get_by_label(
-        "Potwierdzone", exact=True
+        "Potwierdzona", exact=True
     ).check()
     page.get_by_label("Ocena").fill("8")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

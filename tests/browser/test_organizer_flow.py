@@ -56,8 +56,10 @@ def test_organizer_prepares_an_edition_and_opens_applications(
     expect(page.get_by_text("Utworzono edycję „Przyjazny Urząd 2027”.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Przyjazny Urząd 2027")
     expect(page.get_by_text("Faza: Wersja robocza")).to_be_visible()
-    expect(page.get_by_text("Początek przyjmowania zgłoszeń: 2027-03-01 09:00")).to_be_visible()
-    expect(page.get_by_text("Koniec przyjmowania zgłoszeń: 2027-04-30 16:00")).to_be_visible()
+    expect(page.get_by_text("Początek przyjmowania zgłoszeń: 1 marca 2027, 09:00")).to_be_visible()
+    expect(
+        page.get_by_text("Koniec przyjmowania zgłoszeń: 30 kwietnia 2027, 16:00")
+    ).to_be_visible()
 
     # 2. Two categories, the second one for municipal offices only.
     _edition_menu(page).get_by_role("link", name="Kategorie").click()
@@ -133,7 +135,7 @@ def test_organizer_prepares_an_edition_and_opens_applications(
     expect(preview).to_contain_text("Starostwo Powiatowe w Bochni")
     assert db.session.query(Office).count() == 0  # nothing saved before the confirmation
     page.get_by_role("button", name="Importuj").click()
-    expect(page.get_by_text("Zaimportowane urzędy: 3.")).to_be_visible()
+    expect(page.get_by_text("Zaimportowano 3 urzędy.")).to_be_visible()
     offices = page.get_by_role("table", name="Zarejestrowane urzędy")
     for name in ("Urząd Gminy Zielonka", "Urząd Miasta Gdyni", "Starostwo Powiatowe w Bochni"):
         expect(offices.get_by_role("link", name=name)).to_be_visible()
@@ -152,7 +154,9 @@ def test_organizer_prepares_an_edition_and_opens_applications(
         page.get_by_text("Zaproszenie zostało wysłane na adres jan.juror@example.org.")
     ).to_be_visible()
     jury = page.get_by_role("table", name="Jury tej edycji")
-    expect(jury.get_by_role("row", name=re.compile("Jan Juror"))).to_contain_text("Zaproszony")
+    expect(jury.get_by_role("row", name=re.compile("Jan Juror"))).to_contain_text(
+        "Zaproszenie wysłane"
+    )
     assert len(live_outbox) == 1
     invitation = live_outbox[0]
     assert invitation.to == "jan.juror@example.org"
@@ -234,7 +238,7 @@ def test_import_with_a_bad_nip_reports_the_line_and_imports_only_on_request(
 
     page.get_by_label("Zaimportuj tylko poprawne wiersze i pomiń wiersze z błędami").check()
     page.get_by_role("button", name="Importuj").click()
-    expect(page.get_by_text("Zaimportowane urzędy: 1.")).to_be_visible()
+    expect(page.get_by_text("Zaimportowano 1 urząd.")).to_be_visible()
     offices = page.get_by_role("table", name="Zarejestrowane urzędy")
     expect(offices.get_by_role("link", name="Urząd Gminy Pcim")).to_be_visible()
     expect(offices.get_by_role("link", name="Urząd Miasta Kutno")).to_have_count(0)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.audit import services as audit
@@ -305,8 +306,10 @@ def save_draft(consensus: Consensus, *, actor, data: DraftInput) -> ConsensusVer
             continue
         for key, text in (("strengths", strengths), ("improvements", improvements)):
             if len(text) > sheets.TEXT_LIMIT:
-                errors[f"{key}-{criterion.id}"] = _(
-                    "Shorten this text to %(n)s characters.", n=sheets.TEXT_LIMIT
+                errors[f"{key}-{criterion.id}"] = ngettext(
+                    "Shorten this text to %(num)s character.",
+                    "Shorten this text to %(num)s characters.",
+                    sheets.TEXT_LIMIT,
                 )
         problem = sheets._comment_error(criterion, value, strengths, improvements)
         if problem:
@@ -325,7 +328,11 @@ def save_draft(consensus: Consensus, *, actor, data: DraftInput) -> ConsensusVer
             )
     note = sheets._clean_text(data.note)
     if len(note) > sheets.TEXT_LIMIT:
-        errors["note"] = _("Shorten this text to %(n)s characters.", n=sheets.TEXT_LIMIT)
+        errors["note"] = ngettext(
+            "Shorten this text to %(num)s character.",
+            "Shorten this text to %(num)s characters.",
+            sheets.TEXT_LIMIT,
+        )
     if errors:
         raise sheets.SheetProblems(
             _("Nothing was saved: correct the marked fields and save again."), errors
@@ -381,7 +388,13 @@ def respond(consensus: Consensus, *, actor, agree: bool, comment: str = "") -> C
     if not agree and not comment:
         raise LaurelError(_("Say why you object: the lead needs it to revise the draft."))
     if len(comment) > sheets.TEXT_LIMIT:
-        raise LaurelError(_("Shorten this text to %(n)s characters.", n=sheets.TEXT_LIMIT))
+        raise LaurelError(
+            ngettext(
+                "Shorten this text to %(num)s character.",
+                "Shorten this text to %(num)s characters.",
+                sheets.TEXT_LIMIT,
+            )
+        )
     version = consensus.latest
     response = version.response_of(actor.id)
     before = {"decision": response.decision, "comment": response.comment} if response else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,7 +36,7 @@ from app.jury.visits.models import (
     can_add_stage2_evidence,
 )
 from app.offices.models import Application
-from app.timeutil import format_local, utcnow
+from app.timeutil import utcnow
 
 MAX_MINUTES = 24 * 60
 MAX_TEXT = 5000
@@ -204,7 +205,11 @@ def check_visit(
         elif kind is ChecklistItemKind.text and (
             not isinstance(value, str) or len(value) > MAX_TEXT
         ):
-            errors[key] = _("The answer can have at most %(n)s characters.", n=MAX_TEXT)
+            errors[key] = ngettext(
+                "The answer can have at most %(num)s character.",
+                "The answer can have at most %(num)s characters.",
+                MAX_TEXT,
+            )
     return errors
 
 
@@ -241,9 +246,17 @@ def save_visit(
     items = items_of(visit.application.edition, visit.channel)
     errors = check_visit(items, visited_at=visited_at, answers=answers, submit=submit)
     if len(notes) > MAX_NOTES:
-        errors["notes"] = _("The notes can have at most %(n)s characters.", n=MAX_NOTES)
+        errors["notes"] = ngettext(
+            "The notes can have at most %(num)s character.",
+            "The notes can have at most %(num)s characters.",
+            MAX_NOTES,
+        )
     if len(visit.photos) + len(photos) > files.MAX_PHOTOS_PER_VISIT:
-        errors["photos"] = _("A visit can have at most %(n)s photos.", n=files.MAX_PHOTOS_PER_VISIT)
+        errors["photos"] = ngettext(
+            "A visit can have at most %(num)s photo.",
+            "A visit can have at most %(num)s photos.",
+            files.MAX_PHOTOS_PER_VISIT,
+        )
     if errors:
         raise LaurelError(" ".join(dict.fromkeys(errors.values())))
     existing = {a.item_id: a for a in visit.answers}
@@ -421,7 +434,3 @@ def stage2_evidence(application: Application) -> Stage2Evidence:
         .order_by(ExternalFinding.found_on, ExternalFinding.id)
     ).all()
     return Stage2Evidence(summaries, list(findings))
-
-
-def visited_label(visit: MysteryVisit) -> str:
-    return format_local(visit.visited_at)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 
 from app import navigation
@@ -235,7 +236,14 @@ def import_preview(token: str):
         else:
             db.session.commit()
             services.discard_import(token)
-            flash(_("%(count)s offices have been imported.", count=count), "success")
+            flash(
+                ngettext(
+                    "%(num)s office has been imported.",
+                    "%(num)s offices have been imported.",
+                    count,
+                ),
+                "success",
+            )
             return redirect(url_for(".index"))
     return render_template(
         "offices_admin/import_preview.html",

@@ -1,8 +1,8 @@
 """Blinded chapter: the edition's setting and the reveal of the names, the
 entries' codes (unique per edition), the organizers' blinded view
 
-Revision ID: 0014_blind_chapter
-Revises: 0012_public_site
+Revision ID: 0015_blind_chapter
+Revises: 0014_reopen_deadline
 Create Date: 2026-11-26 04:05:03.390270
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_blind_chapter'
-down_revision = '0012_public_site'
+revision = '0015_blind_chapter'
+down_revision = '0014_reopen_deadline'
 branch_labels = None
 depends_on = None
 
