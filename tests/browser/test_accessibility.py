@@ -35,7 +35,9 @@ from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatu
 from app.jury.visits.models import MysteryVisit, VisitStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
 from app.public.models import NewsPost
+from app.results import blinding
 from app.results import snapshot as ranking_snapshot
+from app.results.models import BlindViewer
 from tests.conftest import _empty_tables
 from tests.factories import Factories
 
@@ -112,6 +114,11 @@ def site(app, _live_server):
         )
         audit.record("office.approve", actor=organizer, obj=other)
         chapter = _chapter_edition(make, organizer)
+        # A blinded chapter, decided, seen by the organizer in the blinded view.
+        blinded = _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła zaślepiona")
+        blinded.blind_chapter = True
+        blinding.assign_codes(blinded)
+        _db.session.add(BlindViewer(edition_id=blinded.id, user_id=organizer.id))
         # The demo's past edition: two of its awards have a diploma, so the
         # results page shows verification links.
         past = _db.session.scalar(sa.select(Edition).where(Edition.slug == PAST_SLUG))
@@ -179,6 +186,8 @@ def site(app, _live_server):
             "edition": edition.id,
             "chapter": chapter.id,
             "chapter_category": chapter.categories[0].id,
+            "blinded": blinded.id,
+            "blinded_category": blinded.categories[0].id,
             "office": other.id,
             "draft": draft.id,
             "submitted": submitted.id,
@@ -198,13 +207,11 @@ def site(app, _live_server):
         _db.session.remove()
 
 
-def _chapter_edition(make, organizer):
+def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła"):
     """An edition in the chapter's deliberation: four ranked entries, one not
     ranked, a special award, a laureate, a distinction that departs from the
     ranking (with its reason), and a second, empty category withheld."""
-    edition = make.edition(
-        name="Przyjazny Urząd — kapituła", status=EditionStatus.stage2, areas=0, categories=2
-    )
+    edition = make.edition(name=name, status=EditionStatus.stage2, areas=0, categories=2)
     edition.score_mode = ScoreMode.raw
     area = make.area(edition=edition, name="Obsługa klienta")
     c1 = make.criterion(area=area, stage=1, max_score=100, name="Karta usług")
@@ -345,6 +352,11 @@ PAGES = [
     ),
     ("organizer", "/organizer/editions/{chapter}/special-awards", None),
     ("organizer", "/organizer/editions/{chapter}/results", None),
+    # A blinded chapter (issue 17): codes, the switch and the reveal.
+    ("organizer", "/organizer/editions/{blinded}/chapter", None),
+    ("organizer", "/organizer/editions/{blinded}/chapter/categories/{blinded_category}", None),
+    ("organizer", "/organizer/editions/{blinded}/ranking", None),
+    ("organizer", "/organizer/editions/{blinded}/results", None),
     ("juror", "/jury/editions", None),
     ("juror", "/jury/editions/{pilot}/entries?stage=1", None),
     ("juror", "/jury/editions/{pilot}/entries", None),
