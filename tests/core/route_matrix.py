@@ -303,3 +303,20 @@ ROUTES: dict[str, Route] = {
     "awards.confirm": Route(ORGANIZER, args=PAST, post=FINISHED),
     "awards.withdraw": Route(ORGANIZER, args=PAST, post=FINISHED),
 }
+
+# Where the app answers 404 rather than 403, so that a URL does not tell
+# whether the object exists (test_route_matrix.py checks the edition pages).
+HIDES_EXISTENCE = {
+    "public.apply_info": "an edition in draft: 404 but for organizers (EditionRules.can_view)",
+    "public.rules": "an edition in draft: 404 but for organizers (EditionRules.can_view)",
+    "public.rules_attachment": "as its edition's rules, or a slug not its edition's",
+    "public.edition_results": "results not published yet: 404 for all, as an unknown slug",
+    "public.post": "a draft or scheduled post: 404 but for organizers (NewsPost.can_view)",
+    "public.photo_page": "a photo of a post that is not public (Photo.can_view)",
+    "public.photo_image": "a photo of a post that is not public (Photo.can_view)",
+    "public.photo_thumbnail": "a photo of a post that is not public (Photo.can_view)",
+    "public.photo_download": "a photo of a post that is not public (Photo.can_view)",
+    "office_admin.import_preview": "another organizer's import token",
+    "jury.invitation": "a token that is not valid",
+    "office_admin.accept_invitation": "a token that is not valid",
+}

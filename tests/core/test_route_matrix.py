@@ -14,7 +14,7 @@ from app.accounts.models import Role, User
 from app.awards.models import Award, Diploma, SpecialAward
 from app.demo import DEMO_PASSWORD
 from app.demo.data import EDITION_SLUG, PAST_SLUG, PILOT_SLUG
-from app.editions.models import Area, Criterion, Edition, Question
+from app.editions.models import Area, Criterion, Edition, EditionStatus, Question
 from app.extensions import db
 from app.jury.consensus.models import Consensus
 from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
@@ -31,7 +31,7 @@ from app.offices.models import Application, Document
 from app.public.models import NewsPost, Photo, RulesAttachment
 from app.timeutil import utcnow
 from tests.core.hostile import login, rule_url, seed_and_users
-from tests.core.route_matrix import LOGIN, REFUSALS, ROLES, ROUTES
+from tests.core.route_matrix import HIDES_EXISTENCE, LOGIN, REFUSALS, ROLES, ROUTES
 
 MATRIX_FILE = "tests/core/route_matrix.py"
 OTHER_JUROR = "juror-unassigned@laurel.example"
@@ -294,3 +294,30 @@ def test_route_matrix(app, client, db, role, server_errors):
     )
     assert not changed, f"refused POSTs changed {changed}"
     assert len(posts) > (15 if role == "organizer" else 40)
+
+
+def test_every_hidden_route_is_in_the_matrix():
+    assert set(HIDES_EXISTENCE) <= set(ROUTES)
+
+
+@pytest.mark.parametrize("role", ("anonymous", "office", "juror", "organizer"))
+def test_unannounced_editions_are_hidden_behind_404(client, db, make, auth, role):
+    """An edition in draft, and one whose results are not out, look to the
+    public exactly like a slug that does not exist."""
+    draft = make.edition(status=EditionStatus.draft)
+    deliberating = make.edition(status=EditionStatus.chapter)
+    users = {"office": make.office_user, "juror": make.juror, "organizer": make.organizer}
+    user = users[role]() if role != "anonymous" else None
+    db.session.commit()
+    if user is not None:
+        auth.login(user)
+    shown = 200 if role == "organizer" else 404
+    expected = {
+        f"/editions/{draft.slug}/apply-info": shown,
+        f"/editions/{draft.slug}/rules": shown,
+        f"/results/{deliberating.slug}": 404,
+        "/results/no-such-edition": 404,
+        "/editions/no-such-edition/rules": 404,
+    }
+    got = {url: client.get(url).status_code for url in expected}
+    assert got == expected
