@@ -19,8 +19,9 @@ Route:
   APPLICATION_READERS, ...). For a POST-only route it says who is allowed.
 - get / post: per-role overrides of the audience's answer for that method.
   POSTs are only sent for refusals (roles answered LOGIN, 403 or 404), so the
-  demo data is not changed; by default a POST is refused like the GET.
-- args: which id (a key of the test's ids, see `object_ids` in the test)
+  demo data is not changed; a POST gets the GET's answer (its overrides
+  included) unless `post` says otherwise.
+- args: which id (a key of the ids `build_world` in the test returns)
   fills a URL argument, when it is not the argument's own name.
 - values: literal values for URL arguments (a static file name, a slug...).
 - note: why an answer is not the obvious one (a 404 that hides existence, a
