@@ -288,6 +288,13 @@ ROUTES: dict[str, Route] = {
     "results.qualification_override": Route(ORGANIZER, get={"organizer": 403}),
     "results.qualification_clear": Route(ORGANIZER, post={"organizer": 403}),
     "results.qualification_confirm": Route(ORGANIZER, post={"organizer": 403}),
+    # No demo edition has a blinded chapter, so even the organizer is refused
+    # here; tests/results/test_blinding.py and tests/awards/test_blinded_chapter.py
+    # cover the allowed case.
+    "results.blind_view": Route(ORGANIZER, post={"organizer": 403}, note="no blinded demo edition"),
+    "results.reveal_names": Route(
+        ORGANIZER, post={"organizer": 403}, note="no blinded demo edition"
+    ),
     # ---- the chapter and awards ----------------------------------------------------------------------
     "awards.special_awards": Route(ORGANIZER),
     "awards.edit_special_award": Route(ORGANIZER),
