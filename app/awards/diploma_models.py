@@ -64,6 +64,7 @@ class DiplomaDesign(db.Model):
         """The design an edition has before its organizer saves one (transient)."""
         return cls(
             edition_id=edition.id,
+            edition=edition,
             template_laureate="laureate",
             template_distinction="distinction",
             participation=True,

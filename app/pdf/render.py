@@ -17,6 +17,7 @@ no network, no other file, whatever the HTML says.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -58,8 +59,11 @@ def _fetcher_class():
     return LocalFetcher
 
 
-# Per process: the font configuration and the parsed stylesheets.
+# Per process: the font configuration and the parsed stylesheets. Dropped
+# before the interpreter tears its modules down (FontConfiguration's
+# destructor needs them).
 _cache: dict = {}
+atexit.register(_cache.clear)
 
 
 def _stylesheet(text: str, base_url: str, fetcher):
