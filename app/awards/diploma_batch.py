@@ -98,16 +98,17 @@ def make_documents(
     chunk: int = CHUNK,
     on_chunk=None,
 ) -> int:
-    """Make the documents of `todo` in chunks; `on_chunk(n)` after each chunk
-    is stored (and committed by the caller's callback, if it wants). Returns
-    how many were made."""
+    """Make the documents of `todo`, a chunk at a time; `on_chunk(n)` after
+    each chunk is stored (the job commits there). Returns how many were made.
+
+    Pipelined: while the pool renders one chunk, this process prepares the
+    next one's HTML, then stores the finished chunk."""
     design = diplomas.design_of(edition)
     by_award, by_entry = _versions(edition)
     today = utcnow().date()
     actor = _Actor(actor_id)
-    made = 0
-    for start in range(0, len(todo), chunk):
-        part = todo[start : start + chunk]
+
+    def prepare(part):
         documents = []
         for subject, _current in part:
             versions = by_award if subject.award else by_entry
@@ -116,15 +117,27 @@ def make_documents(
             documents.append(
                 diplomas.prepare(subject, design, actor=actor, version=versions[key], today=today)
             )
-        jobs = [diplomas.pdf_job(d, design) for d in documents]
+        return documents, [diplomas.pdf_job(d, design) for d in documents]
 
-        def store(i: int, pdf: bytes, documents=documents, part=part) -> None:
-            diplomas.install(documents[i], pdf, replaces=part[i][1], now=utcnow())
-
-        render.render_many(jobs, processes=processes, on_done=store)
-        made += len(part)
+    def store(part, documents, futures) -> None:
+        for (_subject, current), document, future in zip(part, documents, futures, strict=True):
+            diplomas.install(document, future.result(), replaces=current, now=utcnow())
         if on_chunk:
             on_chunk(len(part))
+
+    made = 0
+    with render.PdfPool(processes if len(todo) > 1 else 1) as pool:
+        waiting = None
+        for start in range(0, len(todo), chunk):
+            part = todo[start : start + chunk]
+            documents, jobs = prepare(part)
+            futures = pool.submit(jobs)
+            if waiting:
+                store(*waiting)
+            waiting = (part, documents, futures)
+            made += len(part)
+        if waiting:
+            store(*waiting)
     return made
 
 

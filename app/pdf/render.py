@@ -104,42 +104,71 @@ def default_processes() -> int:
     return os.cpu_count() or 1
 
 
+class _Done:
+    """A document rendered in this process, looking like a Future."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def result(self) -> bytes:
+        return html_to_pdf(self.job)
+
+
+class PdfPool:
+    """Worker processes that only run WeasyPrint, one per core by default;
+    with one process (or `processes=1`) documents render here, on demand.
+
+        with PdfPool() as pool:
+            futures = pool.submit(jobs)   # rendering starts at once
+            ...                           # prepare the next jobs meanwhile
+            pdfs = [f.result() for f in futures]
+
+    The processes start from a fork server that has already imported
+    WeasyPrint: forking the caller itself (a job worker with threads and
+    database connections) is unsafe, and a fresh interpreter per process is
+    slow to start. Each process keeps its fonts and parsed stylesheet for
+    every document it renders, so a pool should live for a whole batch."""
+
+    def __init__(self, processes: int | None = None):
+        self.processes = processes or default_processes()
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PdfPool:
+        if self.processes > 1:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["app.pdf.render", "weasyprint"])
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=context, initializer=_warm
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, jobs: Iterable[Job]) -> list:
+        if self.executor is None:
+            return [_Done(job) for job in jobs]
+        return [self.executor.submit(html_to_pdf, job) for job in jobs]
+
+
 def render_many(
     jobs: Iterable[Job],
     *,
     processes: int | None = None,
     on_done: Callable[[int, bytes], None] | None = None,
-    chunksize: int = 4,
 ) -> list[bytes]:
-    """PDFs of many documents, in order, rendered by `processes` worker
-    processes (default: one per core). `on_done(i, pdf)` is called in this
-    process as each result arrives, in order (to save it, count progress);
-    with it, the PDFs are not kept (a national batch is thousands).
-
-    The pool's processes start from a fork server that has already imported
-    WeasyPrint: forking the caller itself (a job worker with threads and
-    database connections) is unsafe, and a fresh interpreter per process is
-    slow to start."""
+    """PDFs of many documents, in order, by a pool of `processes` (default:
+    one per core). `on_done(i, pdf)` is called in this process as each result
+    arrives, in order (to save it, count progress); with it, the PDFs are not
+    kept (a national batch is thousands)."""
     jobs = list(jobs)
-    processes = processes or default_processes()
     results: list[bytes] = []
-    if processes <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            pdf = html_to_pdf(job)
-            _deliver(i, pdf, on_done, results)
-        return results
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["app.pdf.render", "weasyprint"])
-    with ProcessPoolExecutor(
-        max_workers=min(processes, len(jobs)), mp_context=context, initializer=_warm
-    ) as pool:
-        for i, pdf in enumerate(pool.map(html_to_pdf, jobs, chunksize=chunksize)):
-            _deliver(i, pdf, on_done, results)
+    with PdfPool(processes if len(jobs) > 1 else 1) as pool:
+        for i, future in enumerate(pool.submit(jobs)):
+            pdf = future.result()
+            if on_done:
+                on_done(i, pdf)
+            else:
+                results.append(pdf)
     return results
-
-
-def _deliver(i: int, pdf: bytes, on_done, results: list[bytes]) -> None:
-    if on_done:
-        on_done(i, pdf)
-    else:
-        results.append(pdf)
