@@ -325,3 +325,17 @@ def test_the_qr_url_is_the_verify_page(client, awards, ids, request_ctx):
     assert re.fullmatch(
         r"http://localhost/verify/[A-Za-z0-9_-]{32}", diplomas.verify_url(ids["code"])
     )
+
+
+def test_the_office_downloads_its_participation_certificate(
+    client, login_as, make, awards, db, request_ctx
+):
+    certificate = diplomas.generate_diploma(
+        diplomas.subject_of_participation(awards.plain_entry), actor=awards.organizer
+    )
+    awards.edition.status = EditionStatus.results_published
+    db.session.commit()
+    login_as(make.office_user(office=awards.plain_entry.office))
+    page = client.get(f"/applications/{awards.plain_entry.id}").get_data(as_text=True)
+    assert f"/diplomas/{certificate.id}" in page and "Zaświadczenie o udziale" in page
+    assert client.get(f"/diplomas/{certificate.id}").data.startswith(b"%PDF-")
