@@ -292,3 +292,13 @@ def test_batch_in_a_process_pool(awards, request_ctx, db, app):
     for diploma in diplomas.live_diplomas(awards.edition):
         pdf = diploma_files.pdf_path(diploma.stored_name).read_bytes()
         assert diploma.snapshot["office"] in " ".join(pdf_text(pdf).split())
+
+
+def test_demo_makes_the_diplomas_of_a_published_edition_once(make_awards, db):
+    from app.demo.diplomas import seed_diplomas
+
+    awards = make_awards(status=EditionStatus.results_published)
+    assert seed_diplomas() == 4
+    db.session.commit()
+    assert len(diplomas.live_diplomas(awards.edition)) == 4
+    assert seed_diplomas() == 0
