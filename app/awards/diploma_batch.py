@@ -95,7 +95,7 @@ def make_documents(
     *,
     actor_id: int | None,
     processes: int | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     on_chunk=None,
 ) -> int:
     """Make the documents of `todo`, a chunk at a time; `on_chunk(n)` after
@@ -107,6 +107,7 @@ def make_documents(
     by_award, by_entry = _versions(edition)
     today = utcnow().date()
     actor = _Actor(actor_id)
+    chunk = chunk or CHUNK
 
     def prepare(part):
         documents = []

@@ -256,7 +256,7 @@ def test_a_failing_batch_records_its_error(awards, request_ctx, db, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint exploded")
 
-    monkeypatch.setattr(diploma_batch.render, "render_many", broken)
+    monkeypatch.setattr(diploma_batch.render, "html_to_pdf", broken)
     run = diploma_batch.start_batch(
         awards.edition, actor=awards.organizer, regenerate=False, root_url="/"
     )
@@ -273,7 +273,7 @@ def test_a_failure_with_retries_left_says_it_will_be_retried(awards, request_ctx
     from types import SimpleNamespace
 
     monkeypatch.setattr(
-        diploma_batch.render, "render_many", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
+        diploma_batch.render, "html_to_pdf", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
     )
     run = diploma_batch.start_batch(
         awards.edition, actor=awards.organizer, regenerate=False, root_url="/"
@@ -302,3 +302,40 @@ def test_demo_makes_the_diplomas_of_a_published_edition_once(make_awards, db):
     db.session.commit()
     assert len(diplomas.live_diplomas(awards.edition)) == 4
     assert seed_diplomas() == 0
+
+
+def test_a_retried_batch_goes_on_where_it_stopped(awards, request_ctx, db, monkeypatch):
+    from types import SimpleNamespace
+
+    real = diploma_batch.render.html_to_pdf
+    calls = []
+
+    def third_fails(job):
+        calls.append(job)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real(job)
+
+    monkeypatch.setattr(diploma_batch, "CHUNK", 2)
+    monkeypatch.setattr(diploma_batch.render, "html_to_pdf", third_fails)
+    run = diploma_batch.start_batch(
+        awards.edition, actor=awards.organizer, regenerate=False, root_url="/"
+    )
+    db.session.commit()
+    with pytest.raises(OSError):
+        diploma_batch.generate_all.call_local(run.id, task=SimpleNamespace(retries=1))
+    db.session.expire_all()
+    stopped = db.session.get(JobRun, run.id)
+    assert (stopped.status, stopped.done, stopped.total) == (JobStatus.retrying, 2, 4)
+    assert len(diplomas.live_diplomas(awards.edition)) == 2
+    diploma_batch.generate_all.call_local(run.id, task=SimpleNamespace(retries=0))
+    db.session.expire_all()
+    finished = db.session.get(JobRun, run.id)
+    assert (finished.status, finished.done, finished.total, finished.attempts) == (
+        JobStatus.done,
+        4,
+        4,
+        2,
+    )
+    assert len(diplomas.live_diplomas(awards.edition)) == 4
+    assert len(calls) == 5  # the two made before the failure were not made again
