@@ -63,7 +63,7 @@ run: seed
 
 # The whole suite on SQLite, then again on PostgreSQL when a server answers.
 # Under CI=true a missing PostgreSQL is a failure, not a skip.
-test: install system-deps
+test: install system-deps lint
 	$(BIN)/pytest
 	@if pg_url=$$($(BIN)/python scripts/postgres_url.py); then \
 	  echo "== the same suite on PostgreSQL ($$pg_url) =="; \
@@ -83,9 +83,12 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 bench: $(VENV)/.bench-installed catalogs
 	$(BIN)/python bench/load.py
 
+# Style and a security scan: ruff, then bandit failing on any high-severity
+# finding (-lll). Medium findings are the sanitised-HTML Markup calls.
 lint: install
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+	$(BIN)/bandit --quiet --recursive app --severity-level high
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

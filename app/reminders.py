@@ -22,10 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column, selectinload
 from app.accounts.models import User
 from app.editions.models import Edition, EditionStatus
 from app.extensions import db
+from app.formatting import long_datetime
 from app.jobs import periodic
 from app.mail import send_mail
 from app.offices.models import Application, ApplicationStatus, Office
-from app.timeutil import WARSAW, format_local, to_local, utcnow
+from app.timeutil import WARSAW, to_local, utcnow
 
 
 class SentReminder(db.Model):
@@ -90,7 +91,7 @@ def _office_reminders(today: dt.date, days: tuple[int, ...]) -> int:
                             name=user.full_name,
                             office=application.office.name,
                             edition=edition.name,
-                            when=format_local(edition.applications_close_at),
+                            when=long_datetime(edition.applications_close_at),
                             link=link,
                         ),
                     )

@@ -54,7 +54,9 @@ RUNS = 15
 
 
 def build() -> tuple[Edition, User]:
-    organizer = User(email="org@bench.example", full_name="Anna Organizatorska", role=Role.organizer)
+    organizer = User(
+        email="org@bench.example", full_name="Anna Organizatorska", role=Role.organizer
+    )
     edition = Edition(
         name="Przyjazny Urząd — edycja 2025",
         slug="bench-2025",

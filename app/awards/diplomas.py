@@ -200,6 +200,17 @@ def snapshot_of(subject: Subject, design: DiplomaDesign, *, today: dt.date) -> d
     }
 
 
+DATE_FIELDS = ("gala_date", "issued_on", "valid_until")
+
+
+def printed(snapshot: dict) -> dict:
+    """A snapshot for a template: its ISO dates (JSON keeps text) as dates."""
+    return {
+        key: dt.date.fromisoformat(value) if key in DATE_FIELDS and value else value
+        for key, value in snapshot.items()
+    }
+
+
 def _diploma_locale() -> str:
     # Diplomas are printed in the competition's language, whoever clicks.
     return current_app.config.get("DIPLOMA_LOCALE") or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -243,7 +254,7 @@ def document_html(diploma: Diploma, design: DiplomaDesign) -> str:
     template = current_app.jinja_env.get_template(f"pdf/{diploma.template}.html")
     with force_locale(_diploma_locale()):
         return template.render(
-            d=diploma.snapshot,
+            d=printed(diploma.snapshot),
             code=diploma.verification_code,
             verify_url=url,
             qr_svg=qr_svg(url),

@@ -179,7 +179,9 @@ class Diploma(db.Model):
             "template IN ('laureate', 'distinction', 'special', 'quality_mark', 'participation')",
             name="template_known",
         ),
-        sa.CheckConstraint("revoked_at IS NULL OR revoked_at >= generated_at", name="revoked_after"),
+        sa.CheckConstraint(
+            "revoked_at IS NULL OR revoked_at >= generated_at", name="revoked_after"
+        ),
         # One live document per award...
         sa.Index(
             "uq_diploma_live_award",

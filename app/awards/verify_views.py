@@ -48,7 +48,7 @@ def verify(code: str):
     return render_template(
         "awards/verify.html",
         diploma=diploma,
-        d=diploma.snapshot,
+        d=diplomas.printed(diploma.snapshot),
         state=state_of(diploma, today),
         replacement=diplomas.replacement_of(diploma) if diploma.revoked_at else None,
         form=form,

@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.editions import dates
 from app.editions.models import (
     DEFAULT_TIE_RULE,
     CommentRule,
@@ -110,24 +111,24 @@ class EditionForm(BaseForm):
         ],
     )
     applications_open_at = DateTimeLocalField(
-        _l("Applications open from"),
+        dates.DATE_LABELS["applications_open_at"],
         format=LOCAL_FORMAT,
         validators=[Optional()],
         description=_l("Polish time (Europe/Warsaw)."),
     )
     applications_close_at = DateTimeLocalField(
-        _l("Applications close"),
+        dates.DATE_LABELS["applications_close_at"],
         format=LOCAL_FORMAT,
         validators=[Optional()],
         description=_l("Polish time (Europe/Warsaw). Applications are refused from this moment."),
     )
-    stage1_start = DateField(_l("Stage 1 starts"), validators=[Optional()])
-    stage1_end = DateField(_l("Stage 1 ends"), validators=[Optional()])
-    stage2_start = DateField(_l("Stage 2 starts"), validators=[Optional()])
-    stage2_end = DateField(_l("Stage 2 ends"), validators=[Optional()])
-    chapter_date = DateField(_l("Chapter meeting"), validators=[Optional()])
-    results_date = DateField(_l("Results announced"), validators=[Optional()])
-    gala_date = DateField(_l("Gala"), validators=[Optional()])
+    stage1_start = DateField(dates.DATE_LABELS["stage1_start"], validators=[Optional()])
+    stage1_end = DateField(dates.DATE_LABELS["stage1_end"], validators=[Optional()])
+    stage2_start = DateField(dates.DATE_LABELS["stage2_start"], validators=[Optional()])
+    stage2_end = DateField(dates.DATE_LABELS["stage2_end"], validators=[Optional()])
+    chapter_date = DateField(dates.DATE_LABELS["chapter_date"], validators=[Optional()])
+    results_date = DateField(dates.DATE_LABELS["results_date"], validators=[Optional()])
+    gala_date = DateField(dates.DATE_LABELS["gala_date"], validators=[Optional()])
     score_mode = SelectField(
         _l("Ranking uses"),
         choices=[
@@ -206,13 +207,16 @@ class EditionForm(BaseForm):
         if field.data and opens and field.data <= opens:
             raise ValidationError(_l("Applications must close after they open."))
 
-    def validate_stage1_end(self, field):
-        if field.data and self.stage1_start.data and field.data < self.stage1_start.data:
-            raise ValidationError(_l("The end cannot be before the start."))
-
-    def validate_stage2_end(self, field):
-        if field.data and self.stage2_start.data and field.data < self.stage2_start.data:
-            raise ValidationError(_l("The end cannot be before the start."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The phase order is one rule (app/editions/dates.py), shown at the
+        # later of the two dates so the organizer sees which one to move.
+        values = {name: self[name].data for name in dates.PHASE_DATES}
+        for name, earlier in dates.order_problems(values, utc=False):
+            if not self[name].errors:
+                self[name].errors.append(dates.problem_message(name, earlier))
+                valid = False
+        return valid
 
 
 class CopyEditionForm(BaseForm):

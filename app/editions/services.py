@@ -19,6 +19,7 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.awards import publishing as award_publishing
 from app.awards.models import SpecialAward
+from app.editions import dates
 from app.editions.models import (
     DEFAULT_TIE_RULE,
     Area,
@@ -173,9 +174,23 @@ def _check_slug(slug: str, *, edition: Edition | None = None) -> None:
 
 
 def _check_window(data: dict[str, Any]) -> None:
+    """Applications close after they open; the phase dates follow each other
+    (app/editions/dates.py); the year is a plausible one."""
     opens, closes = data.get("applications_open_at"), data.get("applications_close_at")
     if opens and closes and closes <= opens:
         raise LaurelError(_("Applications must close after they open."))
+    problems = dates.order_problems(data)
+    if problems:
+        raise LaurelError(dates.problem_message(*problems[0]))
+    year = data.get("year")
+    if year is not None and not dates.YEAR_RANGE[0] <= year <= dates.YEAR_RANGE[1]:
+        raise LaurelError(
+            _(
+                "Enter a year between %(low)s and %(high)s.",
+                low=dates.YEAR_RANGE[0],
+                high=dates.YEAR_RANGE[1],
+            )
+        )
 
 
 def _setting(value: Any) -> Any:
@@ -245,10 +260,8 @@ def update_edition(edition: Edition, *, actor, data: dict[str, Any]) -> Edition:
     _check_slug(data.get("slug", edition.slug), edition=edition)
     _check_window(
         {
-            "applications_open_at": data.get("applications_open_at", edition.applications_open_at),
-            "applications_close_at": data.get(
-                "applications_close_at", edition.applications_close_at
-            ),
+            name: data.get(name, getattr(edition, name))
+            for name in ("applications_open_at", "year", *dates.PHASE_DATES)
         }
     )
     _check_results_settings(data, edition)
@@ -272,6 +285,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
     """A new draft edition with the source's settings, categories, areas,
     criteria and questionnaire; phase dates are left empty for the new year."""
     _check_slug(slug)
+    _check_window({"year": year})
     source = db.session.scalars(
         sa.select(Edition)
         .where(Edition.id == source.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
+    DateTimeLocalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -230,6 +231,15 @@ class ReopenForm(BaseForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=2000)],
         description=_l("The office's users receive this reason by e-mail."),
+    )
+    deadline = DateTimeLocalField(
+        _l("New deadline for this application"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l(
+            "Polish time (Europe/Warsaw). Required once the edition's deadline has passed; "
+            "the e-mail states it."
+        ),
     )
     submit = SubmitField(_l("Reopen the application"))
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.editions.models import EditionStatus
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -147,6 +148,9 @@ class Application(db.Model):
     submitted_at: Mapped[dt.datetime | None]
     reopened_at: Mapped[dt.datetime | None]
     reopen_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # An application reopened after the edition's deadline gets a deadline of
+    # its own (naive UTC); without one it follows the edition's window.
+    reopen_deadline: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Optimistic locking: two browser tabs saving the same application raise
@@ -191,13 +195,28 @@ class Application(db.Model):
             return user.office_id == self.office_id
         return user.is_juror and self.is_assigned_to(user)
 
-    def can_edit(self, user, now: dt.datetime | None = None) -> bool:
-        """Only the office's own users, while the entry is a draft and the edition takes entries."""
+    def deadline(self) -> dt.datetime | None:
+        """When changes stop: the office's own deadline after a reopen, else the edition's."""
+        return self.reopen_deadline or self.edition.applications_close_at
+
+    def accepts_changes(self, now: dt.datetime | None = None) -> bool:
+        """A draft can be changed and submitted inside the edition's window, or,
+        once reopened with a deadline of its own, until that deadline while
+        stage 1 has not closed (after that its stage is decided)."""
+        if not self.is_draft:
+            return False
+        if self.edition.accepts_applications(now):
+            return True
+        now = now or utcnow()
         return (
-            self.office.has_member(user)
-            and self.is_draft
-            and self.edition.accepts_applications(now)
+            self.reopen_deadline is not None
+            and now < self.reopen_deadline
+            and self.edition.status.order <= EditionStatus.stage1.order
         )
+
+    def can_edit(self, user, now: dt.datetime | None = None) -> bool:
+        """Only the office's own users, while the draft accepts changes."""
+        return self.office.has_member(user) and self.accepts_changes(now)
 
 
 class Answer(db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from app.editions.models import (
 )
 from app.errors import LaurelError
 from app.extensions import db
+from app.formatting import long_datetime
 from app.mail import send_mail
 from app.offices import uploads
 from app.offices.models import (
@@ -36,7 +38,7 @@ from app.offices.models import (
     Office,
     OfficeStatus,
 )
-from app.timeutil import format_local, utcnow
+from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
 CONFIRM_PURPOSE = "confirm-email"
@@ -203,7 +205,7 @@ def _require_editable(application: Application, actor, now=None) -> None:
     _require_office_member(application, actor)
     if not application.is_draft:
         raise LaurelError(_("The application has been submitted and can no longer be changed."))
-    if not application.edition.accepts_applications(now):
+    if not application.accepts_changes(now):
         raise LaurelError(_("The deadline for applications has passed."))
 
 
@@ -394,15 +396,19 @@ def _send_receipt(application: Application) -> None:
                     office=application.office.name,
                     edition=edition.name,
                     category=application.category.name,
-                    when=format_local(application.submitted_at),
+                    when=long_datetime(application.submitted_at),
                     link=link,
                 ),
             )
 
 
-def reopen_application(application: Application, *, actor, reason: str) -> None:
+def reopen_application(
+    application: Application, *, actor, reason: str, deadline: dt.datetime | None = None
+) -> None:
     """An organizer may return a submitted application to its office as a
-    draft, with a reason the office is told by e-mail."""
+    draft, with a reason the office is told by e-mail. After the edition's
+    deadline the reopen needs a deadline of its own (naive UTC), or the office
+    would get a draft it cannot change, which then drops out of stage 1."""
     if not getattr(actor, "is_organizer", False):
         raise LaurelError(_("Only an organizer can reopen an application."))
     reason = (reason or "").strip()
@@ -410,12 +416,26 @@ def reopen_application(application: Application, *, actor, reason: str) -> None:
         raise LaurelError(_("Give the reason for reopening the application."))
     if application.status is not ApplicationStatus.submitted:
         raise LaurelError(_("Only a submitted application can be reopened."))
-    fields = ["status", "submitted_at", "reopened_at", "reopen_reason"]
+    edition = application.edition
+    now = utcnow()
+    if edition.status.order > EditionStatus.stage1.order:
+        raise LaurelError(_("Stage 1 has closed, so the application can no longer be reopened."))
+    if deadline is None and not edition.accepts_applications(now):
+        raise LaurelError(
+            _(
+                "The deadline for applications has passed: give the office a new deadline "
+                "for this application."
+            )
+        )
+    if deadline is not None and deadline <= now:
+        raise LaurelError(_("The new deadline must be in the future."))
+    fields = ["status", "submitted_at", "reopened_at", "reopen_reason", "reopen_deadline"]
     before = audit.snapshot(application, fields)
     application.status = ApplicationStatus.draft
     application.submitted_at = None
-    application.reopened_at = utcnow()
+    application.reopened_at = now
     application.reopen_reason = reason
+    application.reopen_deadline = deadline
     db.session.flush()
     audit.record(
         "application.reopened",
@@ -426,26 +446,29 @@ def reopen_application(application: Application, *, actor, reason: str) -> None:
         after=audit.snapshot(application, fields),
     )
     link = url_for("offices.edit_application", application_id=application.id, _external=True)
-    close = application.edition.applications_close_at
-    deadline = _(" (deadline %(when)s, Warsaw time)", when=format_local(close)) if close else ""
+    close = application.deadline()
     for user in application.office.users:
         if not user.is_active:
             continue
-        send_mail(
-            user.email,
-            _("Laurel: your application has been reopened"),
-            _(
-                "Hello %(name)s,\n\nThe organizer has reopened the application of %(office)s to "
-                "%(edition)s, so that you can change it.\n\nReason: %(reason)s\n\n"
-                "Submit it again when ready%(deadline)s:\n%(link)s",
-                name=user.full_name,
-                office=application.office.name,
-                edition=application.edition.name,
-                reason=reason,
-                deadline=deadline,
-                link=link,
-            ),
-        )
+        with force_locale(user.locale or "pl"):
+            until = (
+                _(" (deadline %(when)s, Warsaw time)", when=long_datetime(close)) if close else ""
+            )
+            send_mail(
+                user.email,
+                _("Laurel: your application has been reopened"),
+                _(
+                    "Hello %(name)s,\n\nThe organizer has reopened the application of %(office)s "
+                    "to %(edition)s, so that you can change it.\n\nReason: %(reason)s\n\n"
+                    "Submit it again when ready%(deadline)s:\n%(link)s",
+                    name=user.full_name,
+                    office=application.office.name,
+                    edition=edition.name,
+                    reason=reason,
+                    deadline=until,
+                    link=link,
+                ),
+            )
 
 
 # --- documents -----------------------------------------------------------------

@@ -51,6 +51,7 @@ from app.offices.models import (
     Voivodeship,
 )
 from app.results import office_view
+from app.timeutil import from_local
 
 bp = Blueprint("offices", __name__)
 
@@ -214,7 +215,7 @@ def _edit_context(application, form, areas, document_form=None):
         "missing": services.missing_items(application),
         "max_file_mb": current_app.config["MAX_FILE_MB"],
         "max_application_mb": current_app.config["MAX_APPLICATION_MB"],
-        "used_mb": sum(d.size_bytes for d in application.documents) / services.MB,
+        "used_bytes": sum(d.size_bytes for d in application.documents),
     }
 
 
@@ -465,7 +466,17 @@ def reopen_application(application_id: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening the application."), "error")
         return redirect(url_for("offices.application_detail", application_id=application.id))
-    services.reopen_application(application, actor=current_user, reason=form.reason.data)
+    try:
+        services.reopen_application(
+            application,
+            actor=current_user,
+            reason=form.reason.data,
+            deadline=from_local(form.deadline.data),
+        )
+    except LaurelError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("offices.application_detail", application_id=application.id))
     db.session.commit()
     flash(_("The application has been reopened and the office informed."), "success")
     return redirect(url_for("offices.application_detail", application_id=application.id))

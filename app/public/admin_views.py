@@ -14,6 +14,7 @@ from app.accounts.models import Role
 from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
+from app.formatting import long_datetime
 from app.offices import uploads
 from app.public import photos, reads, services
 from app.public.defaults import PAGE_KEYS, TITLES, default_body
@@ -165,9 +166,7 @@ def publish_post(post_id: int):
 
 
 def _when(post: NewsPost) -> str:
-    from app.public.views import pub_datetime
-
-    return pub_datetime(post.published_at)
+    return long_datetime(post.published_at)
 
 
 @bp.route("/news/<int:post_id>/unpublish", methods=["POST"])

@@ -20,7 +20,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -45,31 +45,12 @@ VIEWS_MARK = "<!--laurel:views-->"
 # ---- formatting shared by the public templates ----------------------------------
 
 
-@bp.app_template_filter("pub_datetime")
-def pub_datetime(value: dt.datetime | None) -> str:
-    """31 stycznia 2027, 23:59 (Warsaw time) / 31 January 2027, 23:59."""
-    return format_datetime(value, "d MMMM y, HH:mm") if value else ""
-
-
-@bp.app_template_filter("pub_date")
-def pub_date(value: dt.date | None) -> str:
-    return format_date(value, "d MMMM y") if value else ""
-
-
 @bp.app_template_filter("office_type_label")
 def office_type_label(value: str) -> str:
     try:
         return label(OfficeType(value))
     except ValueError:
         return value
-
-
-@bp.app_template_filter("file_size")
-def file_size(size: int) -> str:
-    """kB below a megabyte, MB with one decimal above (decimal comma in Polish)."""
-    if size < 1024 * 1024:
-        return f"{format_number(max(1, round(size / 1024)))} kB"
-    return f"{format_decimal(size / 1024 / 1024, '#,##0.0')} MB"
 
 
 def _shell(page: dict, *, status: int = 200, views: int | None = None):

@@ -56,8 +56,10 @@ def test_organizer_prepares_an_edition_and_opens_applications(
     expect(page.get_by_text("Utworzono edycję „Przyjazny Urząd 2027”.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Przyjazny Urząd 2027")
     expect(page.get_by_text("Faza: Wersja robocza")).to_be_visible()
-    expect(page.get_by_text("Początek przyjmowania zgłoszeń: 2027-03-01 09:00")).to_be_visible()
-    expect(page.get_by_text("Koniec przyjmowania zgłoszeń: 2027-04-30 16:00")).to_be_visible()
+    expect(page.get_by_text("Początek przyjmowania zgłoszeń: 1 marca 2027, 09:00")).to_be_visible()
+    expect(
+        page.get_by_text("Koniec przyjmowania zgłoszeń: 30 kwietnia 2027, 16:00")
+    ).to_be_visible()
 
     # 2. Two categories, the second one for municipal offices only.
     _edition_menu(page).get_by_role("link", name="Kategorie").click()

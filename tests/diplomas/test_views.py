@@ -249,7 +249,7 @@ def test_verify_valid_in_polish_and_english(client, awards, ids):
     assert "Urząd Gminy Żółkiewka" in page and "Gminy wiejskie i miejsko-wiejskie" in page
     assert "Laureat" in page and "12 grudnia 2025" in page
     page = client.get(f"/verify/{ids['code']}?lang=en").get_data(as_text=True)
-    assert "is in force" in page and "Laureate" in page and "December 12, 2025" in page
+    assert "is in force" in page and "Laureate" in page and "12 December 2025" in page
 
 
 def test_verify_shows_the_snapshot_not_todays_name(client, awards, ids, db):

@@ -187,7 +187,7 @@ def test_create_edition_stores_utc_and_shows_warsaw_time(client, organizer, db):
     assert 'value="2027-01-10T09:00"' in settings
     assert 'value="2027-03-31T15:30"' in settings
     dashboard = client.get(f"{PREFIX}/{edition.id}/").get_data(as_text=True)
-    assert "2027-03-31 15:30" in dashboard
+    assert "31 marca 2027, 15:30" in dashboard
 
 
 @pytest.mark.parametrize(

@@ -415,6 +415,27 @@ def test_assignments_page_and_auto_assign(client, make, login_as, db):
     assert client.get(url + "?stage=2").status_code == 200
 
 
+def test_assignments_page_warns_while_applications_are_open(client, make, login_as, db):
+    """Issue 16, item 9: assigning while offices can still submit is allowed,
+    but the organizer is told that late entries will need jurors too."""
+    import datetime as dt
+
+    from app.timeutil import utcnow
+
+    edition = make.edition(
+        status=EditionStatus.applications_open,
+        applications_close_at=utcnow() + dt.timedelta(days=3),
+    )
+    make.application(edition=edition, status=ApplicationStatus.submitted)
+    login_as("organizer")
+    url = f"/organizer/editions/{edition.id}/assignments"
+    assert "Nabór zgłoszeń wciąż trwa." in client.get(url).get_data(as_text=True)
+    assert "Nabór zgłoszeń wciąż trwa." not in client.get(url + "?stage=2").get_data(as_text=True)
+    edition.status = EditionStatus.stage1
+    db.session.commit()
+    assert "Nabór zgłoszeń wciąż trwa." not in client.get(url).get_data(as_text=True)
+
+
 def test_assignments_page_query_count_is_constant(client, make, login_as, db, app):
     edition = make.edition(status=EditionStatus.stage1)
     jurors = [make.juror(edition=edition) for _ in range(3)]

@@ -141,3 +141,88 @@ def test_the_owner_cannot_reopen_its_own(client, submitted, office_user, login_a
     assert "/reopen" not in html
     response = client.post(f"/organizer/applications/{submitted.id}/reopen", data={"reason": "x"})
     assert response.status_code == 403
+
+
+# ---- reopening after the deadline (issue 16, item 10) ---------------------------
+
+
+def _close_applications(application, db, *, status=None):
+    from app.editions.models import EditionStatus
+
+    edition = application.edition
+    edition.applications_close_at = utcnow() - dt.timedelta(hours=1)
+    edition.status = status or EditionStatus.stage1
+    db.session.commit()
+
+
+def test_reopen_after_the_deadline_needs_a_new_deadline(client, submitted, login_as, db, outbox):
+    _close_applications(submitted, db)
+    login_as("organizer")
+    response = client.post(
+        f"/organizer/applications/{submitted.id}/reopen", data={"reason": "Brak podpisu"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(submitted)
+    assert submitted.status is ApplicationStatus.submitted
+    assert outbox == []
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "nowy termin" in page
+
+
+def test_reopened_with_a_deadline_the_office_can_change_and_submit_until_it(
+    client, submitted, office_user, login_as, auth, db, outbox
+):
+    _close_applications(submitted, db)
+    login_as("organizer")
+    # 12:00 in Warsaw on a winter day is 11:00 UTC.
+    deadline = dt.datetime(utcnow().year + 1, 1, 15, 12, 0)
+    client.post(
+        f"/organizer/applications/{submitted.id}/reopen",
+        data={"reason": "Brak podpisu", "deadline": deadline.strftime("%Y-%m-%dT%H:%M")},
+    )
+    db.session.refresh(submitted)
+    assert submitted.status is ApplicationStatus.draft
+    assert submitted.reopen_deadline == deadline - dt.timedelta(hours=1)
+    [mail] = outbox
+    assert f"15 stycznia {deadline.year}, 12:00" in mail.body
+    assert submitted.can_edit(office_user)
+    assert not submitted.can_edit(office_user, now=submitted.reopen_deadline)
+    auth.logout()
+    login_as(office_user)
+    assert client.get(f"/office/applications/{submitted.id}").status_code == 200
+    # Another office's draft in the same closed edition stays closed.
+    assert not submitted.edition.accepts_applications()
+
+
+def test_reopen_deadline_must_be_in_the_future(submitted, make, db, request_ctx):
+    _close_applications(submitted, db)
+    with pytest.raises(LaurelError, match="w przyszłości"):
+        services.reopen_application(
+            submitted,
+            actor=make.organizer(),
+            reason="x",
+            deadline=utcnow() - dt.timedelta(minutes=1),
+        )
+    assert submitted.status is ApplicationStatus.submitted
+
+
+def test_no_reopen_once_stage_one_has_closed(submitted, make, db, request_ctx):
+    from app.editions.models import EditionStatus
+
+    _close_applications(submitted, db, status=EditionStatus.stage2)
+    with pytest.raises(LaurelError, match="Etap I"):
+        services.reopen_application(
+            submitted, actor=make.organizer(), reason="x", deadline=utcnow() + dt.timedelta(days=2)
+        )
+
+
+def test_a_reopen_deadline_ends_with_stage_one(submitted, make, db, request_ctx):
+    from app.editions.models import EditionStatus
+
+    _close_applications(submitted, db)
+    services.reopen_application(
+        submitted, actor=make.organizer(), reason="x", deadline=utcnow() + dt.timedelta(days=2)
+    )
+    assert submitted.accepts_changes()
+    submitted.edition.status = EditionStatus.stage2
+    assert not submitted.accepts_changes()

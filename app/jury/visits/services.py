@@ -35,7 +35,7 @@ from app.jury.visits.models import (
     can_add_stage2_evidence,
 )
 from app.offices.models import Application
-from app.timeutil import format_local, utcnow
+from app.timeutil import utcnow
 
 MAX_MINUTES = 24 * 60
 MAX_TEXT = 5000
@@ -421,7 +421,3 @@ def stage2_evidence(application: Application) -> Stage2Evidence:
         .order_by(ExternalFinding.found_on, ExternalFinding.id)
     ).all()
     return Stage2Evidence(summaries, list(findings))
-
-
-def visited_label(visit: MysteryVisit) -> str:
-    return format_local(visit.visited_at)

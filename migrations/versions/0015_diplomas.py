@@ -3,8 +3,8 @@ certificates (a diploma of an entry, without an award), one live document
 per award or entry (partial unique indexes), the edition's diploma design,
 and the job runs organizers follow
 
-Revision ID: 0014_diplomas
-Revises: 0012_public_site
+Revision ID: 0015_diplomas
+Revises: 0014_reopen_deadline
 Create Date: 2026-11-26 04:05:19.197674
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_diplomas'
-down_revision = '0012_public_site'
+revision = '0015_diplomas'
+down_revision = '0014_reopen_deadline'
 branch_labels = None
 depends_on = None
 
