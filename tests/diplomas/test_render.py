@@ -73,6 +73,11 @@ def test_each_template_reads_back(awards, request_ctx, tmp_path, template):
 
 def test_long_office_name_stays_on_one_page(make_awards, request_ctx, tmp_path):
     awards = make_awards(office_name=LONG_NAME)
+    # The longest justification a chapter plausibly writes (about 900 characters).
+    awards.laureate.justification = " ".join(
+        ["Za konsekwentne doskonalenie obsługi mieszkańców, zażółć gęślą jaźń."] * 12
+        + ["Koniec uzasadnienia."]
+    )
     design = DiplomaDesign.defaults(awards.edition)
     design.signer1_name, design.signer1_role = (
         "Prof. Bożena Żółtowska-Wiśniewska",
@@ -91,6 +96,8 @@ def test_long_office_name_stays_on_one_page(make_awards, request_ctx, tmp_path):
         assert pdf_pages(pdf) == 1
         flat = " ".join(pdf_text(pdf).split())
         assert "Grudziądzu i Inowrocławiu" in flat
+        if template != "special":
+            assert "Koniec uzasadnienia." in flat
         assert "Bożena Żółtowska-Wiśniewska" in flat
         png = pdf_to_png(pdf, _png_path(tmp_path, f"long-{template}"))
         assert qr_texts(png) == [diplomas.verify_url(diploma.verification_code)]
