@@ -157,6 +157,9 @@ def _processes() -> int | None:
 def generate_all(run_id: int, task=None) -> None:
     """The batch job: every missing (or, to regenerate, every older) document
     of the run's edition."""
+    processes = _processes() or render.default_processes()
+    if processes > 1:
+        render.start_server()  # boots while the database work below runs
     with job_runs.tracked(run_id, task) as tracker:
         run = tracker.run
         edition = db.session.get(Edition, run.edition_id)
@@ -169,7 +172,7 @@ def generate_all(run_id: int, task=None) -> None:
                 edition,
                 todo,
                 actor_id=run.created_by_id,
-                processes=_processes(),
+                processes=processes,
                 on_chunk=tracker.advance,
             )
             replaced = sum(1 for _subject, current in todo if current is not None)

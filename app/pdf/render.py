@@ -92,9 +92,15 @@ def html_to_pdf(job: Job) -> bytes:
     return document.write_pdf(stylesheets=[css], font_config=font_config)
 
 
-def _warm() -> None:
-    # Import WeasyPrint (about half a second) once per worker, before the work.
-    import weasyprint  # noqa: F401
+STYLESHEET = APP / "templates" / "pdf" / "diploma.css"
+STATIC_URL = (APP / "static").as_uri() + "/"
+
+
+def warm_up() -> None:
+    """Load the fonts and parse the diplomas' stylesheet into this process's
+    cache by rendering a tiny document (the fork server does it once)."""
+    stylesheet = STYLESHEET.read_text(encoding="utf-8")
+    html_to_pdf(Job("<p>Zażółć gęślą jaźń</p>", stylesheet, STATIC_URL, (str(FONT_DIR),)))
 
 
 def default_processes() -> int:
@@ -114,6 +120,25 @@ class _Done:
         return html_to_pdf(self.job)
 
 
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    # "__main__" too: the processes then need not import the main script
+    # again, as spawned ones do (the flask command, a bench); app.pdf.warm
+    # loads the fonts and parses the stylesheet before any fork.
+    context.set_forkserver_preload(["__main__", "app.pdf.warm"])
+    return context
+
+
+def start_server() -> None:
+    """Start the pool's fork server now, in the background (it takes a
+    second or two to import WeasyPrint and warm up): a batch calls this
+    before its database work. Once per process; later calls do nothing."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 class PdfPool:
     """Worker processes that only run WeasyPrint, one per core by default;
     with one process (or `processes=1`) documents render here, on demand.
@@ -123,8 +148,8 @@ class PdfPool:
             ...                           # prepare the next jobs meanwhile
             pdfs = [f.result() for f in futures]
 
-    The processes start from a fork server that has already imported
-    WeasyPrint: forking the caller itself (a job worker with threads and
+    The processes start from a fork server (started once per process, kept
+    for later batches) that has already imported WeasyPrint: forking the caller itself (a job worker with threads and
     database connections) is unsafe, and a fresh interpreter per process is
     slow to start. Each process keeps its fonts and parsed stylesheet for
     every document it renders, so a pool should live for a whole batch."""
@@ -135,11 +160,7 @@ class PdfPool:
 
     def __enter__(self) -> PdfPool:
         if self.processes > 1:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["app.pdf.render", "weasyprint"])
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=context, initializer=_warm
-            )
+            self.executor = ProcessPoolExecutor(max_workers=self.processes, mp_context=_context())
         return self
 
     def __exit__(self, *exc) -> None:
