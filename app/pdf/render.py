@@ -2,7 +2,7 @@
 
 The app renders a document's HTML from its Jinja template (app/awards/
 diplomas.py) and hands the string here. A batch hands many strings to a pool
-of processes (`render_many`), each of which only runs WeasyPrint: the
+of processes (`PdfPool`), each of which only runs WeasyPrint: the
 rendering is CPU-bound Python, so threads would share one core.
 
 Speed: the stylesheet (with its @font-face rules) is parsed once per process
@@ -20,7 +20,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,25 +171,3 @@ class PdfPool:
         if self.executor is None:
             return [_Done(job) for job in jobs]
         return [self.executor.submit(html_to_pdf, job) for job in jobs]
-
-
-def render_many(
-    jobs: Iterable[Job],
-    *,
-    processes: int | None = None,
-    on_done: Callable[[int, bytes], None] | None = None,
-) -> list[bytes]:
-    """PDFs of many documents, in order, by a pool of `processes` (default:
-    one per core). `on_done(i, pdf)` is called in this process as each result
-    arrives, in order (to save it, count progress); with it, the PDFs are not
-    kept (a national batch is thousands)."""
-    jobs = list(jobs)
-    results: list[bytes] = []
-    with PdfPool(processes if len(jobs) > 1 else 1) as pool:
-        for i, future in enumerate(pool.submit(jobs)):
-            pdf = future.result()
-            if on_done:
-                on_done(i, pdf)
-            else:
-                results.append(pdf)
-    return results
