@@ -614,14 +614,29 @@ def awards_of(application: Application) -> list[Award]:
     )
 
 
+def _downloadable(diploma: Diploma) -> bool:
+    return bool(
+        diploma.revoked_at is None
+        and diploma.stored_name
+        and (uploads.diplomas_dir() / diploma.stored_name).is_file()
+    )
+
+
 def downloadable_diplomas(awards: list[Award]) -> list[Diploma]:
     """Diplomas of these awards that can be handed out: not revoked, and their file exists."""
-    directory = uploads.diplomas_dir()
+    return [diploma for award in awards for diploma in award.diplomas if _downloadable(diploma)]
+
+
+def participation_certificates(application: Application) -> list[Diploma]:
+    """The entry's certificate of participation in force (entries without an award)."""
     return [
         diploma
-        for award in awards
-        for diploma in award.diplomas
-        if diploma.revoked_at is None
-        and diploma.stored_name
-        and (directory / diploma.stored_name).is_file()
+        for diploma in db.session.scalars(
+            sa.select(Diploma).where(
+                Diploma.application_id == application.id,
+                Diploma.award_id.is_(None),
+                Diploma.revoked_at.is_(None),
+            )
+        )
+        if _downloadable(diploma)
     ]

@@ -409,7 +409,9 @@ def application_detail(application_id: int):
     withheld_reason = (
         award_publishing.withheld_reason(application.category) if sees_results else None
     )
-    diplomas = services.downloadable_diplomas(awards)
+    diplomas = services.downloadable_diplomas(awards) + (
+        services.participation_certificates(application) if sees_results else []
+    )
     feedback = (
         jury_feedback.feedback_scores(application)
         if sees_results and application.edition.feedback_published

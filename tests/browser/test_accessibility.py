@@ -127,6 +127,7 @@ def site(app, _live_server):
         ):
             _db.session.add(Diploma(award_id=award.id, verification_code=f"DEMO-{n}"))
         _db.session.commit()
+        diploma = _diploma_and_batch(app, chapter, organizer)
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
         news = _db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
 
@@ -199,6 +200,9 @@ def site(app, _live_server):
             "edition_slug": EDITION_SLUG,
             "pilot_slug": PILOT_SLUG,
             "past_slug": PAST_SLUG,
+            # Diplomas (issue 14): a diploma of the chapter's edition and its code.
+            "chapter_diploma": diploma.id,
+            "diploma_code": diploma.verification_code,
         }
         _db.session.remove()
     yield Site(url=_live_server.url, ids=ids)
@@ -267,6 +271,33 @@ def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła"):
         )
     )
     return edition
+
+
+def _diploma_and_batch(app, edition, organizer):
+    """The laureate's diploma, and a batch job still running (its progress bar)."""
+    from app.awards import diplomas
+    from app.jobs_models import JobRun, JobStatus
+
+    laureate = _db.session.scalar(
+        sa.select(Award).where(Award.edition_id == edition.id, Award.kind == AwardKind.laureate)
+    )
+    with app.test_request_context("/"):
+        design = diplomas.design_of(edition)
+        diploma = diplomas.generate_diploma(
+            diplomas.subject_of_award(laureate, design), actor=organizer
+        )
+    _db.session.add(
+        JobRun(
+            kind="diplomas",
+            edition_id=edition.id,
+            status=JobStatus.running,
+            done=2,
+            total=5,
+            details={},
+        )
+    )
+    _db.session.commit()
+    return diploma
 
 
 @pytest.fixture(scope="module")
@@ -357,6 +388,10 @@ PAGES = [
     ("organizer", "/organizer/editions/{blinded}/chapter/categories/{blinded_category}", None),
     ("organizer", "/organizer/editions/{blinded}/ranking", None),
     ("organizer", "/organizer/editions/{blinded}/results", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas/design", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas/{chapter_diploma}/revoke", None),
+    ("anonymous", "/verify/{diploma_code}", None),
     ("juror", "/jury/editions", None),
     ("juror", "/jury/editions/{pilot}/entries?stage=1", None),
     ("juror", "/jury/editions/{pilot}/entries", None),

@@ -223,6 +223,17 @@ ROUTES: dict[str, Route] = {
         OWNER_OFFICE | {"organizer": 200}, args={"diploma_id": "diploma_id"}
     ),
     "offices.reopen_application": Route(ORGANIZER),
+    # Diplomas (issue 14) of the finished 2025 edition; the matrix's diploma
+    # belongs to the office's award there.
+    "diplomas.index": Route(ORGANIZER, args=PAST),
+    "diplomas.design": Route(ORGANIZER, args=PAST),
+    "diplomas.download_zip": Route(ORGANIZER, args=PAST),
+    "diplomas.batch": Route(ORGANIZER, args=PAST),
+    "diplomas.generate_for_award": Route(ORGANIZER, args=PAST | {"award_id": "award_id"}),
+    "diplomas.generate_participation": Route(ORGANIZER, args=PAST),
+    "diplomas.revoke": Route(ORGANIZER, args=PAST),
+    "jobs.status": Route(ORGANIZER),
+    "verify.verify": Route(PUBLIC, values={"code": "matrix-diploma-code-0000000000000001"}),
     "offices.edition_applications": Route(ORGANIZER),
     # ---- jury: organizers ---------------------------------------------------------------
     "jury.jurors": Route(ORGANIZER),

@@ -16,6 +16,7 @@ from app.demo import DEMO_PASSWORD
 from app.demo.data import EDITION_SLUG, PAST_SLUG, PILOT_SLUG
 from app.editions.models import Area, Criterion, Edition, EditionStatus, Question
 from app.extensions import db
+from app.jobs_models import JobRun, JobStatus
 from app.jury.consensus.models import Consensus
 from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
 from app.jury.visits.files import evidence_path
@@ -154,9 +155,17 @@ def build_world() -> tuple[dict[str, User], dict[str, str]]:
         .where(Award.edition_id == past.id, Application.office_id == office_user.office_id)
         .order_by(Award.id)
     )
-    diploma = Diploma(award=award, verification_code="MATRIX-1", stored_name="matrix-1.pdf")
+    diploma = Diploma(
+        award=award,
+        application_id=award.application_id,
+        verification_code="matrix-diploma-code-0000000000000001",
+        stored_name="matrix-1.pdf",
+    )
     db.session.add(diploma)
     _file(uploads.diplomas_dir() / diploma.stored_name, b"%PDF-1.4\n%%EOF\n")
+
+    run = JobRun(kind="diplomas", edition_id=past.id, status=JobStatus.done, total=1, done=1)
+    db.session.add(run)
 
     attachment = RulesAttachment(
         edition_id=current.id,
@@ -215,6 +224,7 @@ def build_world() -> tuple[dict[str, User], dict[str, str]]:
         ),
         "special_id": _one(sa.select(SpecialAward.id).where(SpecialAward.edition_id == pilot.id)),
         "award_id": award.id,
+        "run_id": run.id,
         "diploma_id": diploma.id,
         "attachment_id": attachment.id,
         "token": "not-a-valid-token",
