@@ -125,7 +125,13 @@ def site(app, _live_server):
         for n, award in enumerate(
             _db.session.scalars(sa.select(Award).filter_by(edition_id=past.id).limit(2))
         ):
-            _db.session.add(Diploma(award_id=award.id, verification_code=f"DEMO-{n}"))
+            _db.session.add(
+                Diploma(
+                    award_id=award.id,
+                    application_id=award.application_id,
+                    verification_code=f"demo-verification-code-{n:04d}",
+                )
+            )
         _db.session.commit()
         diploma = _diploma_and_batch(app, chapter, organizer)
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
