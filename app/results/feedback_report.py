@@ -20,6 +20,7 @@ written whole and then renamed over the previous one (regenerating replaces).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -37,10 +38,11 @@ from app.jury.consensus.models import Consensus, ConsensusScore, ConsensusStatus
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits import services as visits
 from app.labels import label
-from app.offices.models import Application, ApplicationStatus
+from app.offices.models import Application, ApplicationStatus, Office
 from app.pdf import render
 from app.results import charts
 from app.results.office_view import OfficeResult, snapshot_result
+from app.timeutil import WARSAW
 
 STYLESHEET = render.APP / "templates" / "pdf" / "feedback_report.css"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -329,13 +331,18 @@ def report_html(application: Application, *, today: dt.date | None = None) -> st
     template = current_app.jinja_env.get_template("pdf/feedback_report.html")
     with force_locale(report_locale()):
         report = build_report(application)
-        return template.render(r=report, today=today or dt.date.today())
+        return template.render(r=report, today=today or dt.datetime.now(WARSAW).date())
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
 def pdf_job(application: Application) -> render.Job:
     return render.Job(
         html=report_html(application),
-        stylesheet=STYLESHEET.read_text(encoding="utf-8"),
+        stylesheet=_stylesheet(),
         base_url=render.STATIC_URL,
         allowed_dirs=(str(render.FONT_DIR),),
     )
@@ -348,8 +355,6 @@ def render_report(application: Application) -> bytes:
 
 def entries(edition: Edition) -> list[Application]:
     """The entries that get a report: every one submitted (not drafts), by office name."""
-    from app.offices.models import Office
-
     return list(
         db.session.scalars(
             sa.select(Application)

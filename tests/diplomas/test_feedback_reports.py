@@ -23,7 +23,7 @@ from app.jury.visits.models import ChecklistItemKind, VisitChannel
 from app.offices.models import ApplicationStatus
 from app.results import feedback_batch, snapshot
 from app.results import feedback_report as reports
-from app.results.office_view import snapshot_result
+from app.results.office_view import office_result, snapshot_result
 from app.timeutil import utcnow
 from tests.conftest import csrf_token_from
 from tests.diplomas.conftest import pdf_text
@@ -132,6 +132,10 @@ def test_band_and_exact_equal_the_ranking(world, app, db):
     assert banded.result == result
     assert exact.result.category_mean == result.category_mean
     assert exact.result.category_best == result.category_best
+    # ... and what the office's own page shows once results and feedback are out.
+    edition.status = EditionStatus.results_published
+    edition.feedback_published = True
+    assert office_result(own) == result
 
 
 def test_band_edges():
@@ -315,3 +319,14 @@ def test_organizer_page_refused(make, db, client, login_as):
         302,
         403,
     )
+
+
+def test_reports_render_in_the_process_pool(world, app, db):
+    """With two processes (the job's default on two cores) every report is made too."""
+    edition, entries, _c, _jurors = world
+    with app.test_request_context():
+        made = feedback_batch.make_reports(edition, processes=2)
+    assert made == 3
+    for application in entries.values():
+        text = " ".join(pdf_text(reports.report_path(application).read_bytes()).split())
+        assert application.office.name in text
