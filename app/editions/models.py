@@ -293,8 +293,9 @@ class Edition(db.Model):
     def can_manage_feedback_reports(self, user) -> bool:
         """Organizers make, publish and withdraw the offices' feedback
         reports, from the chapter's deliberation on (the ranking snapshot
-        their numbers come from exists then)."""
-        return _is_organizer(user) and self.chapter_open
+        their numbers come from exists then); not while a blinded chapter's
+        names are hidden (the page and the reports name the offices)."""
+        return _is_organizer(user) and self.chapter_open and not self.names_hidden
 
     def can_publish_feedback_reports(self, user) -> bool:
         """Publishing needs the results public too: a report tells an office its result."""

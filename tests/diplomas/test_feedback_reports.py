@@ -34,6 +34,15 @@ AGREED = "Wspólna ocena: ŻÓŁTA karta usług łączy wszystkie wydziały"
 JUROR_NAMES = ("Grzegorz Brzęczyszczykiewicz", "Łucja Ślęzak", "Żaneta Ćwiklińska")
 
 
+@pytest.fixture(autouse=True)
+def own_upload_dir(app, tmp_path):
+    """Each test its own upload folder (the app's is shared by the session)."""
+    before = app.config["UPLOAD_DIR"]
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield
+    app.config["UPLOAD_DIR"] = before
+
+
 @pytest.fixture
 def world(make, db):
     """Three entries of one category scored in both stages by three named
@@ -330,3 +339,13 @@ def test_reports_render_in_the_process_pool(world, app, db):
     for application in entries.values():
         text = " ".join(pdf_text(reports.report_path(application).read_bytes()).split())
         assert application.office.name in text
+
+
+def test_refused_while_a_blinded_chapter_hides_the_names(world, make, db):
+    edition = world[0]
+    organizer = make.organizer()
+    assert edition.can_manage_feedback_reports(organizer)
+    edition.blind_chapter = True
+    assert not edition.can_manage_feedback_reports(organizer)
+    with pytest.raises(LaurelError):
+        feedback_batch.start_generation(edition, actor=organizer)
