@@ -10,10 +10,19 @@ from flask_babel import lazy_pgettext
 
 from app.accounts.models import Role
 from app.awards.models import AwardKind
-from app.editions.models import CommentRule, EditionStatus, QuestionKind
+from app.editions.models import (
+    CommentRule,
+    ConsensusScoring,
+    EditionStatus,
+    QualificationMode,
+    QuestionKind,
+    ScoreMode,
+)
+from app.jury.consensus.models import ResponseDecision
 from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
 from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
+from app.public.models import PostStatus
 
 LABELS: dict[enum.Enum, object] = {
     Role.organizer: _l("Organizer"),
@@ -72,6 +81,16 @@ LABELS: dict[enum.Enum, object] = {
     AwardKind.laureate: _l("Laureate"),
     AwardKind.distinction: _l("Distinction"),
     AwardKind.special: _l("Special award"),
+    ScoreMode.raw: _l("Raw scores"),
+    ScoreMode.normalised: _l("Scores normalised per juror"),
+    QualificationMode.top_k: _l("Best N in each category"),
+    QualificationMode.threshold: _l("At least N per cent in stage 1"),
+    ConsensusScoring.consensus: _l("Agreed consensus scores"),
+    ConsensusScoring.mean: _l("Mean of the jurors' sheets"),
+    ResponseDecision.agree: _l("Agrees"),
+    ResponseDecision.object: _l("Objects"),
+    PostStatus.draft: _l("Draft"),
+    PostStatus.published: lazy_pgettext("news post status", "Published"),
 }
 
 

@@ -199,6 +199,24 @@ def _edition_part(model, column, endpoint: str | None, arg: str | None = None) -
     return resolve
 
 
+def _area_part(model, column, endpoint: str, arg: str) -> Resolver:
+    """Criteria and questions: by their own name (shown beside their scores,
+    so the edition is left out), linked to their edit page."""
+
+    def resolve(ids: set[int]) -> dict[int, Name]:
+        rows = db.session.execute(
+            sa.select(model.id, Area.edition_id, column)
+            .join(Area, Area.id == model.area_id)
+            .where(model.id.in_(ids))
+        )
+        return {
+            i: Name(own, url_for(endpoint, edition_id=edition_id, **{arg: i}))
+            for i, edition_id, own in rows
+        }
+
+    return resolve
+
+
 def _simple(column, endpoint: str | None = None, arg: str | None = None) -> Resolver:
     model = column.class_
 
@@ -303,10 +321,8 @@ RESOLVERS: dict[str, Resolver] = {
     "Edition": _simple(Edition.name, "editions.dashboard", "edition_id"),
     "Category": _edition_part(Category, Category.name, "editions.category_edit", "category_id"),
     "Area": _edition_part(Area, Area.name, "editions.area_edit", "area_id"),
-    "Criterion": _edition_part(
-        Criterion, Criterion.name, "editions.criterion_edit", "criterion_id"
-    ),
-    "Question": _edition_part(Question, Question.prompt, "editions.question_edit", "question_id"),
+    "Criterion": _area_part(Criterion, Criterion.name, "editions.criterion_edit", "criterion_id"),
+    "Question": _area_part(Question, Question.prompt, "editions.question_edit", "question_id"),
     "SpecialAward": _edition_part(
         SpecialAward, SpecialAward.name, "awards.edit_special_award", "special_id"
     ),

@@ -73,6 +73,12 @@ def test_every_object_with_a_resolver_has_a_name():
     assert set(RESOLVERS) <= set(OBJECT_TYPES)
 
 
+def test_every_resolver_runs(request_ctx, db):
+    """Each kind's query compiles and runs (an unknown id gives no name)."""
+    for kind, resolve in RESOLVERS.items():
+        assert resolve({999_999}) == {}, kind
+
+
 def _text_of(html: str) -> str:
     body = html[html.index("<table") : html.index("</table>")]
     return re.sub(r"<[^>]+>", " ", body)
@@ -117,6 +123,17 @@ def test_the_audit_page_names_actions_objects_and_changes(client, make, login_as
         before={"peer_scores_visible": False, "stage1_end": None},
         after={"peer_scores_visible": True, "stage1_end": "2027-05-31T21:59:00"},
     )
+    criterion = make.criterion(area=edition.areas[0], name="Dostępność informacji")
+    sheet = make.sheet(assignment=assignment)
+    db.session.flush()
+    audit.record(
+        "sheet.saved",
+        actor=juror,
+        obj=sheet,
+        edition_id=edition.id,
+        before={"values": {}},
+        after={"values": {str(criterion.id): 4.5}, "typed_by_organizer": False},
+    )
     category = make.category(edition=edition, name="Urzędy miast")
     audit.record(
         "category.delete",
@@ -154,6 +171,9 @@ def test_the_audit_page_names_actions_objects_and_changes(client, make, login_as
     # A deleted object keeps the name it was recorded with.
     assert "Kategoria: Urzędy miast (usunięte)" in squashed
     assert "E-mail: nobody@example.org" in squashed
+    # Scores by criterion name, with a decimal comma.
+    assert "Wystawione oceny: — → Dostępność informacji: 4,5" in squashed
+    assert f"Zapisano kartę ocen Jan Juror — {office.name}" in squashed
 
 
 def test_the_audit_page_runs_a_constant_number_of_queries(client, make, login_as, db):
