@@ -145,19 +145,16 @@ def _via_application(model, *, extra: Callable | None = None) -> Resolver:
 
 def _assignment_names(ids: set[int]) -> dict[int, Name]:
     rows = db.session.execute(
-        sa.select(Assignment.id, Edition.id, User.full_name, Office.name, Assignment.stage)
+        sa.select(Assignment.id, Application.id, User.full_name, Office.name)
         .join(User, User.id == Assignment.juror_id)
         .join(Application, Application.id == Assignment.application_id)
         .join(Office, Office.id == Application.office_id)
-        .join(Edition, Edition.id == Application.edition_id)
         .where(Assignment.id.in_(ids))
     )
+    # Linked to the application, as its score sheet is: one name, one target.
     return {
-        i: Name(
-            f"{juror} — {office}",
-            url_for("jury.assignments", edition_id=edition_id, stage=stage),
-        )
-        for i, edition_id, juror, office, stage in rows
+        i: Name(f"{juror} — {office}", url_for("offices.application_detail", application_id=a))
+        for i, a, juror, office in rows
     }
 
 
@@ -262,15 +259,16 @@ def _conflict_names(ids: set[int]) -> dict[int, Name]:
 
 def _award_names(ids: set[int]) -> dict[int, Name]:
     rows = db.session.execute(
-        sa.select(Award.id, Award.edition_id, Office.name, Edition.name)
+        sa.select(Award.id, Application.id, Office.name, Edition.name)
         .join(Application, Application.id == Award.application_id)
         .join(Office, Office.id == Application.office_id)
         .join(Edition, Edition.id == Award.edition_id)
         .where(Award.id.in_(ids))
     )
+    # Named like the application, so linked to it as well.
     return {
-        i: Name(f"{office} — {edition}", url_for("awards.overview", edition_id=edition_id))
-        for i, edition_id, office, edition in rows
+        i: Name(f"{office} — {edition}", url_for("offices.application_detail", application_id=a))
+        for i, a, office, edition in rows
     }
 
 
