@@ -37,6 +37,12 @@ def register(app) -> None:
 
         created = seed_demo()
         db.session.commit()
+        from app.demo.diplomas import seed_diplomas
+
+        diplomas_made = seed_diplomas()
+        db.session.commit()
+        if diplomas_made:
+            created["diplomas"] = diplomas_made
         if any(created.values()):
             click.echo("Demo data created: " + ", ".join(f"{k}={v}" for k, v in created.items()))
         else:

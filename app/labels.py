@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from app.accounts.models import Role
-from app.awards.models import AwardKind
+from app.awards.models import AwardKind, DiplomaTemplate
 from app.editions.models import (
     CommentRule,
     ConsensusScoring,
@@ -18,6 +18,7 @@ from app.editions.models import (
     QuestionKind,
     ScoreMode,
 )
+from app.jobs_models import JobStatus
 from app.jury.consensus.models import ResponseDecision
 from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
@@ -91,6 +92,16 @@ LABELS: dict[enum.Enum, object] = {
     ResponseDecision.object: _l("Objects"),
     PostStatus.draft: _l("Draft"),
     PostStatus.published: lazy_pgettext("news post status", "Published"),
+    DiplomaTemplate.laureate: _l("Laureate diploma"),
+    DiplomaTemplate.distinction: _l("Distinction diploma"),
+    DiplomaTemplate.special: _l("Special award diploma"),
+    DiplomaTemplate.quality_mark: _l("Quality-mark certificate"),
+    DiplomaTemplate.participation: _l("Certificate of participation"),
+    JobStatus.queued: _l("Queued"),
+    JobStatus.running: _l("Running"),
+    JobStatus.retrying: _l("Failed, will be retried"),
+    JobStatus.done: _l("Finished"),
+    JobStatus.failed: _l("Failed"),
 }
 
 

@@ -24,7 +24,14 @@ from flask_babel import format_decimal
 from app.accounts.models import Role, User
 from app.audit.labels import DELETED, NO, YES, action_label, field_label, object_label
 from app.audit.models import AuditEvent
-from app.awards.models import Award, AwardKind, SpecialAward, WithheldAward
+from app.awards.models import (
+    Award,
+    AwardKind,
+    Diploma,
+    DiplomaTemplate,
+    SpecialAward,
+    WithheldAward,
+)
 from app.editions.models import (
     Area,
     Category,
@@ -335,6 +342,7 @@ RESOLVERS: dict[str, Resolver] = {
     "ExternalFinding": _via_application(ExternalFinding),
     "MysteryVisit": _via_application(MysteryVisit),
     "Document": _via_application(Document),
+    "Diploma": _via_application(Diploma),
     "Award": _award_names,
     "NewsPost": _simple(NewsPost.title, "public_admin.edit_post", "post_id"),
     "Photo": _photo_names,
@@ -359,6 +367,7 @@ REF_FIELDS = {
     "copied_from_id": "Edition",
     "edition_id": "Edition",
     "post": "NewsPost",
+    "replaces": "Diploma",
 }
 # Keys whose value is a dict keyed by criterion id (score sheets, consensus).
 CRITERION_DICTS = {"values"}
@@ -377,6 +386,7 @@ FIELD_ENUMS: dict[str, type[enum.Enum]] = {
     "rule": QualificationMode,
     "consensus_scoring": ConsensusScoring,
     "decision": ResponseDecision,
+    "template": DiplomaTemplate,
 }
 STATUS_ENUMS: dict[str, type[enum.Enum]] = {
     "Application": ApplicationStatus,
