@@ -104,3 +104,6 @@ def test_assignments_page_asks_for_a_juror_and_fits_a_narrow_screen(live_server,
     expect(page.locator(".flash-success")).to_contain_text("Jan Juror")
     db.session.expire_all()
     assert db.session.query(Assignment).count() == 1
+    # "Remove" is a link-styled button: link-coloured, not white on white.
+    remove = page.get_by_role("button", name=f"Usuń: Jan Juror, {application.office.name}")
+    assert remove.evaluate("e => getComputedStyle(e).color") == "rgb(10, 79, 163)"
