@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import enum
 
+from flask import g, has_request_context
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from app.accounts.models import Role
 from app.awards.models import AwardKind, DiplomaTemplate
@@ -105,12 +106,27 @@ LABELS: dict[enum.Enum, object] = {
 }
 
 
-def label(value) -> str:
-    """The translated name of an enum member (voivodeships are proper names)."""
-    if isinstance(value, Voivodeship):
-        return value.value
+def _translate(value) -> str:
     text = LABELS.get(value)
     return str(text) if text is not None else str(getattr(value, "value", value))
+
+
+def label(value) -> str:
+    """The translated name of an enum member (voivodeships are proper names).
+
+    A list page shows the same few statuses on every row, so within a request
+    each label is translated once per language (force_locale, used for mail
+    and diplomas, gives a language of its own)."""
+    if isinstance(value, Voivodeship):
+        return value.value
+    if not has_request_context() or not isinstance(value, enum.Enum):
+        return _translate(value)
+    cache = g.setdefault("_labels", {})
+    key = (str(get_locale()), value)
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = _translate(value)
+    return text
 
 
 def choices(enum_cls) -> list[tuple[str, object]]:
