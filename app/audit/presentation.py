@@ -465,6 +465,11 @@ def _scalar(key: str, value: Any, enum_cls: type[enum.Enum] | None) -> str:
         return "—"
     if isinstance(value, bool):
         return str(YES if value else NO)
+    if isinstance(value, dict):  # nested: shortened, never shown as JSON
+        inner = [f"{field_label(k)}: {_scalar(k, v, None)}" for k, v in value.items()]
+        return _text("; ".join(inner))
+    if isinstance(value, list):
+        return _text(", ".join(_scalar(key, v, enum_cls) for v in value))
     if enum_cls is not None:
         try:
             return label(enum_cls(value))

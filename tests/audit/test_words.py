@@ -79,6 +79,22 @@ def test_every_resolver_runs(request_ctx, db):
         assert resolve({999_999}) == {}, kind
 
 
+def test_nested_values_read_as_text_not_json(request_ctx, db, make):
+    from app.audit.presentation import describe
+
+    edition = make.edition()
+    event = audit.record(
+        "qualification.confirmed",
+        obj=edition,
+        edition_id=edition.id,
+        after={"overrides": {"7": {"qualified": True, "reason": "Wyjątek"}}, "qualified": 3},
+    )
+    (line,) = describe([event])
+    texts = [n.text for c in line.changes for n in (c.after or [])]
+    assert texts == ["7: Zakwalifikowane: tak; Powód: Wyjątek", "3"]
+    assert line.subject.text == edition.name and line.subject.url.endswith(f"/{edition.id}/")
+
+
 def _text_of(html: str) -> str:
     body = html[html.index("<table") : html.index("</table>")]
     return re.sub(r"<[^>]+>", " ", body)
