@@ -109,7 +109,6 @@ def test_copy_brings_categories_areas_criteria_and_questions(make, db):
 
 def test_copy_brings_the_diploma_design_and_report_settings(make, db):
     from app.awards.diploma_models import DiplomaDesign
-
     from app.editions.models import FeedbackResultMode
 
     source = make.edition(status=EditionStatus.archived)
