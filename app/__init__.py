@@ -69,6 +69,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.instance_path = overrides["INSTANCE_PATH"]
     config.load(app, overrides)
     logging.basicConfig(level=logging.INFO)
+    # WeasyPrint logs every step of every PDF at INFO: a batch of diplomas
+    # would bury the app's own log lines.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
     from app.i18n import translation_directories
 
