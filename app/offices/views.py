@@ -260,14 +260,19 @@ def edit_application(application_id: int):
             db.session.commit()
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("offices.edit_application", application_id=application.id))
+        # One error summary at the top of the form says what happened and
+        # links to each answer in error; no second box.
         if form.version.errors:
             # A missing or forged version: the concurrent-edit check cannot be made.
-            flash(_("Nothing was saved: the form is incomplete. Reload the page."), "error")
+            form.version.errors = []
+            problem = _("Nothing was saved: the form is incomplete. Reload the page.")
             return render_template(
-                "offices/edit.html", **_edit_context(application, form, areas)
+                "offices/edit.html", **_edit_context(application, form, areas), problem=problem
             ), 409
-        flash(_("Nothing was saved: correct the marked answers and save again."), "error")
-        return render_template("offices/edit.html", **_edit_context(application, form, areas)), 422
+        problem = _("Nothing was saved: correct the answers listed below and save again.")
+        return render_template(
+            "offices/edit.html", **_edit_context(application, form, areas), problem=problem
+        ), 422
     return render_template("offices/edit.html", **_edit_context(application, form, areas))
 
 

@@ -287,7 +287,7 @@ def _submit_incomplete_sheet(page):
 
 def _submit_empty_registration(page):
     page.get_by_role("button", name="Zarejestruj urząd").click()
-    expect(page.locator(".form-errors")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
 
 
 def _departure_without_reason(page):
