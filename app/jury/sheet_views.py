@@ -77,12 +77,17 @@ def my_entries(edition_id: int):
         status=status,
         page=page_arg(),
     )
+    # An empty list says when entries will come and how many to expect.
+    outlook = (
+        workspace.outlooks(current_user, [membership])[0] if not entries.counts["all"] else None
+    )
     consensus = None
     if edition.has_consensus(stage):
         consensus = progress_for(current_user, stage, [r.application_id for r in entries.rows])
     return render_template(
         "jury/entries.html",
         consensus=consensus,
+        outlook=outlook,
         edition=edition,
         stage=stage,
         stage_title=STAGE_TITLES[stage],
