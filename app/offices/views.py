@@ -28,13 +28,14 @@ from app.accounts.decorators import office_required, organizer_required
 from app.accounts.models import Role
 from app.awards import publishing as award_publishing
 from app.awards.models import Diploma
-from app.editions.models import Category, Edition
+from app.editions.models import Category, Edition, EditionStatus
 from app.errors import LaurelError
 from app.extensions import db, limiter
 from app.inputs import page_arg
 from app.jury import feedback as jury_feedback
 from app.labels import choices
 from app.offices import services, uploads
+from app.offices import timeline as edition_timeline
 from app.offices.forms import (
     ApplicationFilterForm,
     ApplyForm,
@@ -169,6 +170,12 @@ def dashboard():
         office=office,
         applications=applications,
         open_editions=open_editions,
+        # Where each entry of an edition not yet archived stands, and what comes next.
+        timelines=[
+            (a, edition_timeline.timeline(a))
+            for a in applications
+            if a.edition.status is not EditionStatus.archived
+        ],
     )
 
 
@@ -438,6 +445,7 @@ def application_detail(application_id: int):
         feedback=feedback,
         own_result=own_result,
         reopen_form=ReopenForm() if current_user.is_organizer else None,
+        timeline=edition_timeline.timeline(application) if is_owner else None,
     )
 
 
