@@ -56,7 +56,7 @@ from app.timeutil import from_local
 
 bp = Blueprint("offices", __name__)
 
-navigation.add("offices.dashboard", _l("My application"), Role.office, order=10)
+navigation.add("offices.dashboard", _l("My applications"), Role.office, order=10)
 
 PER_PAGE = 50
 

@@ -93,5 +93,5 @@ def test_office_sees_the_timeline_on_its_dashboard_and_application(client, make,
         assert html.count('aria-current="step"') == 1
         assert "Etap 1: ocena dokumentów" in html
         assert "1 kwietnia 2027 – 30 kwietnia 2027" in html
-        assert "Zespół oceniający ocenia złożone dokumenty" in html
+        assert "Jury ocenia złożone dokumenty" in html
         assert "15 września 2027, Zamek Królewski" in html
