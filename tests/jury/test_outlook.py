@@ -70,7 +70,7 @@ def test_my_editions_says_what_to_do_next(client, make, login_as, db):
     juror = login_as("juror", edition=edition)
     html = client.get("/jury/editions").get_data(as_text=True)
     assert 'data-outlook="declare"' in html
-    assert "Najpierw zadeklaruj konflikty interesów" in html
+    assert "Najpierw zgłoś konflikty interesów" in html
     assert f'href="/jury/editions/{edition.id}/conflicts"' in html
     _membership(db, juror).conflicts_confirmed_at = utcnow()
     db.session.commit()
