@@ -135,7 +135,7 @@ def test_organizer_prepares_an_edition_and_opens_applications(
     expect(preview).to_contain_text("Starostwo Powiatowe w Bochni")
     assert db.session.query(Office).count() == 0  # nothing saved before the confirmation
     page.get_by_role("button", name="Importuj").click()
-    expect(page.get_by_text("Zaimportowane urzędy: 3.")).to_be_visible()
+    expect(page.get_by_text("Zaimportowano 3 urzędy.")).to_be_visible()
     offices = page.get_by_role("table", name="Zarejestrowane urzędy")
     for name in ("Urząd Gminy Zielonka", "Urząd Miasta Gdyni", "Starostwo Powiatowe w Bochni"):
         expect(offices.get_by_role("link", name=name)).to_be_visible()
@@ -238,7 +238,7 @@ def test_import_with_a_bad_nip_reports_the_line_and_imports_only_on_request(
 
     page.get_by_label("Zaimportuj tylko poprawne wiersze i pomiń wiersze z błędami").check()
     page.get_by_role("button", name="Importuj").click()
-    expect(page.get_by_text("Zaimportowane urzędy: 1.")).to_be_visible()
+    expect(page.get_by_text("Zaimportowano 1 urząd.")).to_be_visible()
     offices = page.get_by_role("table", name="Zarejestrowane urzędy")
     expect(offices.get_by_role("link", name="Urząd Gminy Pcim")).to_be_visible()
     expect(offices.get_by_role("link", name="Urząd Miasta Kutno")).to_have_count(0)
