@@ -6,11 +6,16 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Debian packages the app needs: Pango (with HarfBuzz's subsetter) for
+# WeasyPrint, which makes the PDF diplomas. The fonts are bundled in
+# app/static/fonts/, so no font package is needed.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Debian packages the tests need: Chromium for the browser tests (Playwright
-# cannot download its own browser here).
-SYSTEM_PACKAGES := chromium
+# cannot download its own browser here), poppler-utils (pdftoppm) to turn a
+# diploma into a picture whose QR code the tests decode.
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-deps catalogs lint migrate seed clean bench
+.PHONY: run test install system-deps runtime-deps catalogs lint migrate seed clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,19 +26,27 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed catalogs
+install: runtime-deps $(VENV)/.installed catalogs
 
 catalogs: $(VENV)/.installed
 	$(BIN)/python -m app.i18n compile
 
-system-deps:
+# Install the Debian packages of $(1) that are missing (apt-get, with sudo unless root).
+define apt_install
 	@missing=""; \
-	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+endef
+
+runtime-deps:
+	$(call apt_install,$(RUNTIME_PACKAGES))
+
+system-deps:
+	$(call apt_install,$(SYSTEM_PACKAGES))
 
 migrate: install
 	$(FLASK) db upgrade
@@ -41,7 +54,7 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-# The web app and the background job worker (e-mail), stopped together by Ctrl+C.
+# The web app and the background job worker (e-mail, diploma batches), stopped together by Ctrl+C.
 run: seed
 	@echo "Laurel on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@$(FLASK) jobs worker & worker=$$!; \

@@ -37,6 +37,12 @@ def register(app) -> None:
 
         created = seed_demo()
         db.session.commit()
+        from app.demo.diplomas import seed_diplomas
+
+        diplomas_made = seed_diplomas()
+        db.session.commit()
+        if diplomas_made:
+            created["diplomas"] = diplomas_made
         if any(created.values()):
             click.echo("Demo data created: " + ", ".join(f"{k}={v}" for k, v in created.items()))
         else:
@@ -49,7 +55,8 @@ def register(app) -> None:
             click.echo(f"  office:    urzad{i + 1}@laurel.example")
         click.echo(
             "Editions: the first is open for applications; the pilot edition is in stage 2 "
-            "(juror1 has a submitted sheet, a late draft and one not started)."
+            "(juror1 has a submitted sheet, a late draft and one not started); the 2025 "
+            "edition is finished, with its results published at /results/."
         )
         click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
 

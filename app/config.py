@@ -34,6 +34,7 @@ ENV_KEYS = (
     "REMEMBER_COOKIE_DAYS",
     "LOGIN_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT",
+    "DIPLOMA_PROCESSES",
 )
 _INTEGERS = {
     "MAIL_PORT",
@@ -41,6 +42,7 @@ _INTEGERS = {
     "MAX_APPLICATION_MB",
     "TRUSTED_PROXIES",
     "CONSENSUS_STUCK_DAYS",
+    "DIPLOMA_PROCESSES",
 }
 _BOOLEANS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "PREFER_HTTPS", "SESSION_COOKIE_SECURE"}
 
@@ -52,6 +54,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "pl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
     LANGUAGES = ("pl", "en")
+    # Processes rendering a diploma batch; 0 = one per core (app/pdf/render.py).
+    DIPLOMA_PROCESSES = 0
     MAIL_SERVER = ""
     MAIL_PORT = 25
     MAIL_USERNAME = ""

@@ -20,7 +20,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent
 ROOT = APP.parent
 AREAS = ("editions", "offices", "jury", "awards", "public", "audit", "results")
-CORE_TEMPLATES = ("base.html", "_macros", "errors", "accounts", "main")
+CORE_TEMPLATES = ("base.html", "_macros", "errors", "accounts", "main", "pdf")
 
 
 def units() -> dict[Path, list[Path]]:

@@ -1,5 +1,6 @@
-"""Background jobs on Huey: work a web request must not wait for (e-mail now;
-diploma batches later).
+"""Background jobs on Huey: work a web request must not wait for (e-mail,
+diploma batches: app/awards/diploma_batch.py; their progress is kept in
+app/job_runs.py).
 
 Storage follows the deployment, with nothing to install by default:
 - no REDIS_URL: a SQLite file in the instance folder (`jobs.db`), one machine;

@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from app.accounts.models import Role
-from app.awards.models import AwardKind
+from app.awards.models import AwardKind, DiplomaTemplate
 from app.editions.models import CommentRule, EditionStatus, QuestionKind
+from app.jobs_models import JobStatus
 from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
 from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
@@ -72,6 +73,16 @@ LABELS: dict[enum.Enum, object] = {
     AwardKind.laureate: _l("Laureate"),
     AwardKind.distinction: _l("Distinction"),
     AwardKind.special: _l("Special award"),
+    DiplomaTemplate.laureate: _l("Laureate diploma"),
+    DiplomaTemplate.distinction: _l("Distinction diploma"),
+    DiplomaTemplate.special: _l("Special award diploma"),
+    DiplomaTemplate.quality_mark: _l("Quality-mark certificate"),
+    DiplomaTemplate.participation: _l("Certificate of participation"),
+    JobStatus.queued: _l("Queued"),
+    JobStatus.running: _l("Running"),
+    JobStatus.retrying: _l("Failed, will be retried"),
+    JobStatus.done: _l("Finished"),
+    JobStatus.failed: _l("Failed"),
 }
 
 

@@ -2,10 +2,12 @@
 
 from app.accounts.models import Role, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
+from app.awards.diploma_models import DiplomaDesign  # noqa: F401
 from app.awards.models import (  # noqa: F401
     Award,
     AwardKind,
     Diploma,
+    DiplomaTemplate,
     SpecialAward,
     WithheldAward,
 )
@@ -19,6 +21,7 @@ from app.editions.models import (  # noqa: F401
     Question,
     QuestionKind,
 )
+from app.jobs_models import JobRun, JobStatus  # noqa: F401
 from app.jury.consensus.models import (  # noqa: F401
     Consensus,
     ConsensusIssue,

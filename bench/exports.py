@@ -11,6 +11,9 @@ slows Python down).
     python bench/exports.py postgresql://postgres@127.0.0.1:5432/postgres
     python bench/exports.py --skip-xlsx  # the XLSX alone takes many minutes
 
+It also writes the scores CSV as a blinded chapter's organizer gets it (codes,
+code order, the offices' names taken out of the comments).
+
 Not a test: it prints numbers for the README and asserts nothing.
 """
 
@@ -34,16 +37,16 @@ from app import create_app  # noqa: E402
 from app.editions.models import Edition  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.jury.models import Score  # noqa: E402
-from app.results import exports  # noqa: E402
+from app.results import blinding, exports  # noqa: E402
 
 
-def write_csv(edition) -> tuple[float, float, int]:
+def write_csv(edition, names=None) -> tuple[float, float, int]:
     """Seconds to the first rows (the chunk after the header) and in all, and
     the bytes written."""
     start = time.perf_counter()
     first = None
     size = 0
-    for n, chunk in enumerate(exports.csv_chunks(exports.scores_table(edition))):
+    for n, chunk in enumerate(exports.csv_chunks(exports.scores_table(edition, names=names))):
         if n == 1:
             first = time.perf_counter() - start
         size += len(chunk.encode())
@@ -84,6 +87,18 @@ def measure(url: str, instance: Path) -> None:
         print(
             f"{dialect}: scores CSV, {scores:,} scores: first rows after {first:.2f} s, "
             f"all {total:.1f} s, {size / 2**20:.1f} MiB",
+            flush=True,
+        )
+        edition.blind_chapter = True
+        blinding.assign_codes(edition)
+        db.session.commit()
+        start = time.perf_counter()
+        names = blinding.names_for(edition, None)  # nobody signed in: blinded
+        loaded = time.perf_counter() - start
+        first, total, size = write_csv(edition, names)
+        print(
+            f"{dialect}: scores CSV blinded: names loaded in {loaded:.2f} s, first rows after "
+            f"{first:.2f} s, all {total:.1f} s, {size / 2**20:.1f} MiB",
             flush=True,
         )
         if dialect == "sqlite" and "--skip-xlsx" not in sys.argv:

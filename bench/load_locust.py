@@ -21,6 +21,8 @@ import re
 
 from locust import HttpUser, between, events, task
 
+from app.demo.data import PAST_SLUG
+
 PLAN = json.loads(open(os.environ["LAUREL_LOAD_PLAN"]).read())  # noqa: SIM115
 ACKS: dict[str, dict] = {}
 CSRF = re.compile(
@@ -37,6 +39,9 @@ VISITOR_PAGES = [
     ("/news/?page=N", 1, lambda rng: f"/news/?page={rng.randint(2, PLAN['news_pages'])}"),
     ("/news/<post>", 6, lambda rng: f"/news/{rng.choice(PLAN['posts'])}"),
     ("/news/feed.atom", 1, lambda rng: "/news/feed.atom"),
+    # Results day: the archive and the demo's published past edition.
+    ("/results/", 2, lambda rng: "/results/"),
+    ("/results/<edition>", 4, lambda rng: f"/results/{PAST_SLUG}"),
 ]
 
 

@@ -24,6 +24,7 @@ from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db
 from app.offices.models import Application, Office
+from app.results import blinding
 from app.results import snapshot as ranking_snapshot
 from app.results.models import RankingEntry, RankingSnapshot
 from app.timeutil import utcnow
@@ -96,14 +97,18 @@ def _category_awards(edition_id: int, category_id: int) -> dict[int, Award]:
     return {a.application_id: a for a in awards}
 
 
-def _office_names(application_ids) -> str:
-    names = db.session.scalars(
-        sa.select(Office.name)
-        .join(Application, Application.office_id == Office.id)
-        .where(Application.id.in_(list(application_ids)))
-        .order_by(Office.name)
+def _office_names(edition: Edition, application_ids, actor) -> str:
+    """The entries named for a message to `actor`: by their codes while the
+    chapter is blinded to them (app/results/blinding.py)."""
+    ids = list(application_ids)
+    names = blinding.names_for(edition, actor, application_ids=())
+    rows = db.session.execute(
+        sa.select(Application.id, Office.name)
+        .join(Office, Office.id == Application.office_id)
+        .where(Application.id.in_(ids))
     ).all()
-    return ", ".join(names)
+    rows.sort(key=lambda r: names.sort_key(r[0], r[1]))
+    return ", ".join(names(app_id, name) for app_id, name in rows)
 
 
 def _withheld(category_id: int) -> WithheldAward | None:
@@ -134,6 +139,7 @@ def _check_departure(
     *,
     rank: int,
     reason: str,
+    actor,
 ) -> None:
     """Refuse a decision that departs from the category's ranking without a reason."""
     positions = _positions(snapshot, application.category_id)
@@ -148,7 +154,7 @@ def _check_departure(
             _(
                 "This decision departs from the ranking order (compare: %(offices)s). "
                 "Give the reason for departing from it.",
-                offices=_office_names(inverted),
+                offices=_office_names(application.edition, inverted, actor),
             )
         )
 
@@ -182,7 +188,13 @@ def record_category_award(
         raise LaurelError(
             _("The category's award is withheld: undo that decision before naming a laureate.")
         )
-    _check_departure(application, snapshot, rank=CATEGORY_AWARD_RANK[kind], reason=departure_reason)
+    _check_departure(
+        application,
+        snapshot,
+        rank=CATEGORY_AWARD_RANK[kind],
+        reason=departure_reason,
+        actor=actor,
+    )
     award = db.session.scalar(
         sa.select(Award).where(
             Award.application_id == application.id,
@@ -268,7 +280,7 @@ def withdraw_award(award: Award, *, actor) -> None:
                     "Withdrawing this award would leave the awards of %(offices)s above a "
                     "better-ranked entry without a reason. Record those awards again with the "
                     "reason for departing from the ranking, then withdraw this one.",
-                    offices=_office_names(unexplained),
+                    offices=_office_names(edition, unexplained, actor),
                 )
             )
     audit.record(
@@ -303,6 +315,7 @@ def confirm_award(award: Award, *, actor) -> Award:
                 snapshot,
                 rank=rules.rank_of(award.kind),
                 reason=award.departure_reason,
+                actor=actor,
             )
         except DepartureReasonNeeded as exc:
             raise LaurelError(
@@ -342,7 +355,7 @@ def withhold_category(edition: Edition, category: Category, *, actor, reason: st
             _(
                 "The category has a laureate (%(offices)s): withdraw that award before "
                 "withholding the category's award.",
-                offices=_office_names(a.application_id for a in laureates),
+                offices=_office_names(edition, (a.application_id for a in laureates), actor),
             )
         )
     withheld = _withheld(category.id)

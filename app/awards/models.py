@@ -148,26 +148,100 @@ class WithheldAward(db.Model):
     category: Mapped[Category] = relationship()
 
 
+class DiplomaTemplate(enum.Enum):
+    """The documents Laurel prints (app/templates/pdf/<value>.html)."""
+
+    laureate = "laureate"  # laureate of a category
+    distinction = "distinction"
+    special = "special"  # a special award, e.g. the statuette "Urząd innowacyjny"
+    quality_mark = "quality_mark"  # the quality-mark certificate, valid for some years
+    participation = "participation"  # an entry without an award
+
+
 class Diploma(db.Model):
-    """A generated PDF for an award; each regeneration is a new version, old ones stay revocable."""
+    """A generated PDF: for an award, or a participation certificate for an
+    entry without one. Each regeneration is a new version and revokes the
+    previous one, so one document per award (per entry for participation) is
+    live at a time. What it certifies is a text snapshot taken at generation:
+    a later rename of the office changes nothing on it or on /verify."""
 
     __tablename__ = "diploma"
     __table_args__ = (
         sa.UniqueConstraint("award_id", "version"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
+        # Participation certificates are exactly the documents without an award.
+        sa.CheckConstraint(
+            "(award_id IS NULL AND template = 'participation') "
+            "OR (award_id IS NOT NULL AND template != 'participation')",
+            name="award_matches_template",
+        ),
+        sa.CheckConstraint(
+            "template IN ('laureate', 'distinction', 'special', 'quality_mark', 'participation')",
+            name="template_known",
+        ),
+        sa.CheckConstraint(
+            "revoked_at IS NULL OR revoked_at >= generated_at", name="revoked_after"
+        ),
+        # One live document per award...
+        sa.Index(
+            "uq_diploma_live_award",
+            "award_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+        # ...and one live participation certificate per entry, with its own versions.
+        sa.Index(
+            "uq_diploma_live_participation",
+            "application_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL AND award_id IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL AND award_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_diploma_participation_version",
+            "application_id",
+            "version",
+            unique=True,
+            sqlite_where=sa.text("award_id IS NULL"),
+            postgresql_where=sa.text("award_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    award_id: Mapped[int] = mapped_column(sa.ForeignKey("award.id", ondelete="CASCADE"), index=True)
+    award_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("award.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
+    # secrets.token_urlsafe(24): 192 random bits in 32 characters.
     verification_code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     template: Mapped[str] = mapped_column(sa.String(60), default="laureate")
     stored_name: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    # SHA-256 of the PDF as issued: /verify says whether an uploaded file is it.
+    sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    # What the document certifies, as printed (office, award, category, edition...).
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Certificates of the quality mark are valid until this day (inclusive).
+    valid_until: Mapped[dt.date | None]
     generated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    generated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
     revoked_at: Mapped[dt.datetime | None]
     revoke_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
-    award: Mapped[Award] = relationship(back_populates="diplomas")
+    award: Mapped[Award | None] = relationship(back_populates="diplomas")
+    application: Mapped[Application] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.valid_until is not None and today > self.valid_until
 
     def can_download(self, user) -> bool:
         """Organizers always; the awarded office's users once results are public."""
@@ -175,5 +249,5 @@ class Diploma(db.Model):
             return False
         if user.is_organizer:
             return True
-        application = self.award.application
+        application = self.application
         return application.office.has_member(user) and application.edition.results_public

@@ -24,7 +24,7 @@ from app.results import snapshot as ranking_snapshot
 from app.results.models import RankingEntry, RankingSnapshot
 
 
-def _undecided(edition: Edition) -> list[str]:
+def undecided_categories(edition: Edition) -> list[str]:
     """Names of the categories with neither a laureate nor a withheld award."""
     laureate = sa.exists().where(Award.category_id == Category.id, Award.kind == AwardKind.laureate)
     withheld = sa.exists().where(WithheldAward.category_id == Category.id)
@@ -48,10 +48,15 @@ def _awaiting_review(edition: Edition, snapshot: RankingSnapshot) -> int:
 
 def publishing_blockers(edition: Edition, snapshot: RankingSnapshot) -> list[str]:
     """Results are published when every category is decided (a laureate, or
-    the award withheld) and every award was decided or confirmed on the
-    current ranking snapshot."""
+    the award withheld), every award was decided or confirmed on the
+    current ranking snapshot, and, in a blinded chapter, the names were
+    revealed (the audited reveal comes before the world sees them)."""
     blockers = []
-    undecided = _undecided(edition)
+    if edition.names_hidden:
+        blockers.append(
+            _("The chapter is blinded: reveal the entries' names on the chapter's page first.")
+        )
+    undecided = undecided_categories(edition)
     if undecided:
         blockers.append(
             _(

@@ -22,6 +22,7 @@ from app.editions.models import Category, Edition
 from app.errors import LaurelError
 from app.extensions import db
 from app.offices.models import Application, Office
+from app.results import blinding
 from app.results import snapshot as ranking_snapshot
 from app.results.labels import tie_rule_label
 from app.results.models import RankingEntry, RankingSnapshot
@@ -147,6 +148,20 @@ def delete_special_award(edition_id: int, special_id: int):
 # ---- the chapter overview -------------------------------------------------------------
 
 
+def _blind_state(state: deliberation.ChapterState, names: blinding.Names) -> None:
+    """When blinded, each category's tied and unranked entries in code order
+    (the snapshot keeps them in the offices' alphabetical order)."""
+    for board in state.boards:
+        board.ranked = names.order_ties(
+            board.ranked, group=lambda line: line.entry.position, entry=_entry_id
+        )
+        board.unranked = names.order_ties(board.unranked, group=lambda line: 0, entry=_entry_id)
+
+
+def _entry_id(line: deliberation.Line) -> int:
+    return line.entry.application_id
+
+
 @bp.route(EDITION + "/chapter")
 @organizer_required
 def overview(edition_id: int):
@@ -154,11 +169,14 @@ def overview(edition_id: int):
     if not edition.can_view_chapter(current_user):
         return _not_open_yet(edition)
     state = deliberation.chapter_state(edition)
+    names = blinding.names_for(edition, current_user, application_ids=())
+    _blind_state(state, names)
     can_decide = edition.can_decide_awards(current_user)
     return render_template(
         "awards/chapter.html",
         edition=edition,
         state=state,
+        names=names,
         tie_rule=_tie_rule(state.snapshot),
         can_decide=can_decide,
         retake_form=RetakeForm() if can_decide and state.stale else None,
@@ -195,9 +213,11 @@ def retake(edition_id: int):
 # ---- one category ----------------------------------------------------------------------
 
 
-def _entry_choices(snapshot: RankingSnapshot | None, category: Category) -> tuple[list, list]:
+def _entry_choices(
+    snapshot: RankingSnapshot | None, category: Category, names: blinding.Names
+) -> tuple[list, list]:
     """(ranked, all) entries of the category in the snapshot, as select
-    choices labelled with position and office (one query)."""
+    choices labelled with position and office, or code (one query)."""
     if snapshot is None:
         return [], []
     rows = db.session.execute(
@@ -205,11 +225,15 @@ def _entry_choices(snapshot: RankingSnapshot | None, category: Category) -> tupl
         .join(Application, Application.id == RankingEntry.application_id)
         .join(Office, Office.id == Application.office_id)
         .where(RankingEntry.snapshot_id == snapshot.id, RankingEntry.category_id == category.id)
-        .order_by(RankingEntry.position.is_(None), RankingEntry.position, Office.name)
     ).all()
-    ranked = [(app_id, f"{position}. {name}") for app_id, position, name in rows if position]
+    rows.sort(key=lambda r: (r[1] is None, r[1] or 0, names.sort_key(r[0], r[2])))
+    ranked = [
+        (app_id, f"{position}. {names(app_id, name)}")
+        for app_id, position, name in rows
+        if position
+    ]
     unranked = [
-        (app_id, _("%(office)s (not ranked)", office=name))
+        (app_id, _("%(office)s (not ranked)", office=names(app_id, name)))
         for app_id, position, name in rows
         if position is None
     ]
@@ -226,6 +250,10 @@ def _category_page(
 ):
     state = deliberation.chapter_state(edition, category)
     board = state.boards[0]
+    names = blinding.names_for(
+        edition, current_user, application_ids=[line.entry.application_id for line in board.lines]
+    )
+    _blind_state(state, names)
     # Every juror's comments on every entry make a long page: the details come
     # DETAIL_PAGE entries at a time (one page in a usual chapter).
     pages = max(1, -(-len(board.ranked) // DETAIL_PAGE))
@@ -236,7 +264,7 @@ def _category_page(
     detail_page = {
         line.entry.application_id: i // DETAIL_PAGE + 1 for i, line in enumerate(board.ranked)
     }
-    ranked, everyone = _entry_choices(state.snapshot, category)
+    ranked, everyone = _entry_choices(state.snapshot, category, names)
     specials = services.special_awards(edition)
     chosen = request.args.get("entry", type=int)
     if award_form is None:
@@ -275,6 +303,7 @@ def _category_page(
         award_form=award_form,
         special_form=special_form,
         withhold_form=withhold_form,
+        names=names,
     )
 
 
@@ -308,7 +337,8 @@ def _back(category_id: int | None, edition: Edition):
 @organizer_required
 def record_award(edition_id: int, category_id: int):
     edition, category = _deciding(edition_id, category_id)
-    ranked, _everyone = _entry_choices(ranking_snapshot.current(edition), category)
+    names = blinding.names_for(edition, current_user, application_ids=())
+    ranked, _everyone = _entry_choices(ranking_snapshot.current(edition), category, names)
     form = CategoryAwardForm(prefix="award", entries=ranked)
     if form.validate_on_submit():
         application = db.session.get(Application, form.application_id.data)
@@ -337,7 +367,8 @@ def record_award(edition_id: int, category_id: int):
 @organizer_required
 def record_special(edition_id: int, category_id: int):
     edition, category = _deciding(edition_id, category_id)
-    _ranked, everyone = _entry_choices(ranking_snapshot.current(edition), category)
+    names = blinding.names_for(edition, current_user, application_ids=())
+    _ranked, everyone = _entry_choices(ranking_snapshot.current(edition), category, names)
     form = SpecialDecisionForm(
         prefix="special", entries=everyone, specials=services.special_awards(edition)
     )
@@ -439,6 +470,16 @@ def confirm(edition_id: int, award_id: int):
 @organizer_required
 def results(edition_id: int):
     edition = _edition(edition_id)
-    return render_template(
-        "awards/results.html", edition=edition, summary=publishing.results_summary(edition)
-    )
+    summary = publishing.results_summary(edition)
+    names = blinding.names_for(edition, current_user)
+    if names.blinded:
+        for result in summary.categories:
+            result.laureates.sort(key=lambda line: _blind_order(line, names))
+            result.distinctions.sort(key=lambda line: _blind_order(line, names))
+        for result in summary.specials:
+            result.winners.sort(key=lambda line: _blind_order(line, names))
+    return render_template("awards/results.html", edition=edition, summary=summary, names=names)
+
+
+def _blind_order(line: publishing.AwardLine, names: blinding.Names) -> tuple:
+    return (line.position is None, line.position or 0, names.sort_key(line.application_id, ""))

@@ -293,12 +293,22 @@ OFFICES = [
         "95066900",
         "564174400",
     ),
+    (
+        "Urząd Marszałkowski Województwa Mazowieckiego w Warszawie",
+        OfficeType.marshal,
+        Voivodeship.mazowieckie,
+        "Warszawa",
+        "ul. Jagiellońska 26",
+        "03-719",
+        "01552891",
+        "113245394",
+    ),
 ]
 
 # Special awards every demo edition defines beside its categories (name, description).
 SPECIAL_AWARDS = [
     (
-        "Urząd innowacyjny",
+        "Innowacyjny urząd",
         "Statuetka dla urzędu, który najlepiej wykorzystuje nowe rozwiązania w obsłudze mieszkańców.",
     ),
     (
@@ -642,3 +652,87 @@ PILOT_CONSENSUS_OBJECTION = (
     "Ocena czasu oczekiwania jest za wysoka: deklarowane 15 minut nie ma potwierdzenia "
     "w rejestrze wizyt."
 )
+
+
+# ---- the past edition: finished, results published ----------------------------
+
+PAST_SLUG = "przyjazny-urzad-2025"
+PAST_YEAR = 2025
+PAST_GALA_PLACE = "Pałac Polskiej Akademii Nauk w Jabłonnie"
+# (office index, how good its entry is, 0..1); the best two of each category
+# go on to stage 2 (qualification rule: top 2).
+PAST_ENTRIES = [
+    (12, 0.92),  # Urząd Marszałkowski Województwa Mazowieckiego w Warszawie
+    (0, 0.75),
+    (1, 0.55),
+    (3, 0.88),
+    (2, 0.7),
+    (6, 0.86),
+    (5, 0.68),
+    (10, 0.9),
+    (8, 0.72),
+    (9, 0.5),
+]
+# The chapter's decisions: (office index, "laureate" | "distinction", justification).
+PAST_AWARDS = [
+    (
+        12,
+        "laureate",
+        "Najwyższy wynik w obu etapach: karty usług z terminami dla wszystkich spraw, "
+        "mierzony czas oczekiwania i obsługa, którą tajemniczy klient ocenił bez zastrzeżeń.",
+    ),
+    (
+        0,
+        "distinction",
+        "Spójny system zarządzania jakością (CAF) i coroczne badanie satysfakcji klientów "
+        "z opublikowanymi wynikami.",
+    ),
+    (
+        3,
+        "laureate",
+        "Punkt obsługi dostępny dla osób z niepełnosprawnościami (pętla indukcyjna, "
+        "tłumacz PJM online) i rzetelne odpowiedzi na e-maile w ciągu jednego dnia.",
+    ),
+    (
+        2,
+        "distinction",
+        "Program szkoleń pracowników obsługi oparty na ocenie kompetencji.",
+    ),
+    (
+        6,
+        "laureate",
+        "Wzorowa komunikacja z mieszkańcami: jasne informacje na stronie i w BIP, "
+        "terminy spraw dotrzymywane, co potwierdziły źródła zewnętrzne.",
+    ),
+    (
+        5,
+        "distinction",
+        "Rezerwacja wizyt przez internet i krótki czas oczekiwania w sali obsługi.",
+    ),
+    (
+        10,
+        "laureate",
+        "Mała gmina, wielka staranność: karta usług, zarządzanie ryzykiem i uprzejma "
+        "obsługa telefoniczna, sprawdzona przez tajemniczego klienta.",
+    ),
+    (
+        8,
+        "distinction",
+        "Pierwsza w powiecie samoocena CAF z planem doskonalenia.",
+    ),
+]
+# Special awards given: (special award name, office index, justification).
+PAST_SPECIALS = [
+    (
+        "Innowacyjny urząd",
+        12,
+        "Za usługi elektroniczne, które mieszkańcy mogą załatwić bez wychodzenia z domu, "
+        "i za otwarte dane o czasie oczekiwania w punktach obsługi.",
+    ),
+    (
+        "Urząd przyjazny seniorom",
+        10,
+        "Za stanowisko obsługi seniorów, pomoc w sprawach załatwianych przez internet "
+        "i informację dużą czcionką.",
+    ),
+]

@@ -53,8 +53,8 @@ opinie mieszkańców, publikacje) i wysłało do urzędów <em>tajemniczego klie
 on na miejscu, przez telefon, pocztą elektroniczną i na stronie internetowej, jak urząd
 obsługuje zwykłą sprawę.</p>
 <p>Dziękujemy wszystkim urzędom za udział, a jurorom i członkom kapituły za rzetelną pracę.
-Wszystkich laureatów i wyróżnionych można znaleźć
-w <a href="/results/">wynikach konkursu</a>.</p>
+Wszystkich laureatów i wyróżnionych, z uzasadnieniami kapituły, można znaleźć
+w <a href="{results_url}">wynikach edycji</a>.</p>
 """
 
 # (file name, alt text, caption, credit, what to draw)
@@ -178,6 +178,11 @@ def _finished_edition() -> Edition | None:
     )
 
 
+def _results_url(edition: Edition | None) -> str:
+    # A plain path: the post's body is stored HTML, written outside a request.
+    return f"/results/{edition.slug}" if edition is not None else "/results/"
+
+
 def seed_news(organizer) -> int:
     """The gala post and its four photos; 0 when it is there already."""
     if db.session.scalar(sa.select(NewsPost.id).where(NewsPost.slug == NEWS_SLUG)):
@@ -189,7 +194,7 @@ def seed_news(organizer) -> int:
         slug=NEWS_SLUG,
         title=TITLE,
         lead=LEAD,
-        body_html=clean_html(BODY),
+        body_html=clean_html(BODY.format(results_url=_results_url(edition))),
         byline="Zespół konkursu Przyjazny Urząd",
         entered_by_id=organizer.id,
         edition_id=edition.id if edition else None,

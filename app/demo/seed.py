@@ -1,4 +1,7 @@
-"""Seeding the demo: accounts, offices and the first edition (open for applications).
+"""Seeding the demo: accounts, offices and the first edition (open for
+applications); the pilot edition (app/demo/pilot.py, in stage 2), the finished
+past edition (app/demo/past.py, results published) and the gala post
+(app/demo/news.py).
 
 `seed_demo()` is idempotent: it looks for what it would create (by the edition's
 slug and by e-mail) and creates only what is missing.
@@ -247,6 +250,10 @@ def seed_demo() -> dict[str, int]:
     from app.demo.pilot import seed_pilot
 
     for key, count in seed_pilot(organizer, jurors, offices).items():
+        created[key] = created.get(key, 0) + count
+    from app.demo.past import seed_past
+
+    for key, count in seed_past(organizer, jurors, offices).items():
         created[key] = created.get(key, 0) + count
     # Last, so that the gala post can point at a finished edition when there is one.
     from app.demo.news import seed_news

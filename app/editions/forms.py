@@ -197,6 +197,15 @@ class EditionForm(BaseForm):
             "An entry whose consensus is not final yet is ranked by the mean, and flagged."
         ),
     )
+    blind_chapter = BooleanField(
+        _l("Blinded chapter: entries can be shown as codes until the chapter has decided"),
+        default=False,
+        description=_l(
+            "The qualification, ranking and chapter pages and the exports then show codes "
+            "(K-0137) instead of the offices' names to every organizer who chooses the blinded "
+            "view; after the chapter's decision the names are revealed with one recorded action."
+        ),
+    )
     gala_place = StringField(
         _l("Gala place"), filters=[strip], validators=[Optional(), Length(max=200)]
     )

@@ -89,6 +89,10 @@ class Edition(db.Model):
             "OR (qualification_mode = 'threshold' AND qualification_value BETWEEN 0 AND 100)",
             name="qualification_value",
         ),
+        # Names can only be revealed on an edition whose chapter was blinded.
+        sa.CheckConstraint(
+            "names_revealed_at IS NULL OR blind_chapter", name="revealed_only_when_blind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +141,15 @@ class Edition(db.Model):
     consensus_stage1: Mapped[bool] = mapped_column(default=False)
     consensus_stage2: Mapped[bool] = mapped_column(default=False)
     consensus_scoring: Mapped[ConsensusScoring] = mapped_column(default=ConsensusScoring.consensus)
+    # A blinded chapter (issue 17): until the chapter has decided, the
+    # qualification, ranking and chapter pages and the exports can show
+    # entries as codes (app/results/blinding.py); the names come back with one
+    # audited action, recorded here.
+    blind_chapter: Mapped[bool] = mapped_column(default=False)
+    names_revealed_at: Mapped[dt.datetime | None]
+    names_revealed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )
@@ -220,6 +233,41 @@ class Edition(db.Model):
     def can_manage_special_awards(self, user) -> bool:
         """Organizers define the special awards until the results are published."""
         return _is_organizer(user) and not self.results_public
+
+    # The blinded chapter: who sees entries by name (app/results/blinding.py
+    # builds every page's and export's labels from this one rule).
+
+    @property
+    def names_hidden(self) -> bool:
+        """The chapter is blinded and the names have not been revealed yet."""
+        return bool(self.blind_chapter) and self.names_revealed_at is None
+
+    def shows_names_to(self, user) -> bool:
+        """Whether `user` sees the entries' names (else their codes) on the
+        qualification, ranking, agreement and chapter pages and in the exports.
+
+        Names for everyone once revealed, or when the chapter is not blinded.
+        While it is blinded, an organizer sees names unless they opted in to
+        the blinded view for this edition (BlindViewer); anyone else (there is
+        no separate chapter-member role: the chapter's pages are the
+        organizers') sees codes."""
+        if not self.names_hidden:
+            return True
+        if not _is_organizer(user):
+            return False
+        # Imported here: app.results builds on app.editions, not the reverse.
+        from app.results.models import BlindViewer
+
+        return db.session.get(BlindViewer, (self.id, user.id)) is None
+
+    def can_choose_blind_view(self, user) -> bool:
+        """Organizers switch their own blinded view on or off while the names are hidden."""
+        return _is_organizer(user) and self.names_hidden
+
+    def can_reveal_names(self, user) -> bool:
+        """Organizers reveal the names once, from the chapter's deliberation on
+        (app/results/blinding.reveal_names also needs every category decided)."""
+        return _is_organizer(user) and self.names_hidden and self.chapter_open
 
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]

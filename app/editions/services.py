@@ -38,6 +38,7 @@ from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits.checklist import copy_checklist
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
+from app.results import blinding
 from app.results import snapshot as ranking_snapshot
 from app.results.models import Qualification
 from app.results.numbers import TIE_KEYS, TieRuleError, parse_tie_rule
@@ -53,6 +54,10 @@ RESULTS_FIELDS = [
     "consensus_stage1",
     "consensus_stage2",
     "consensus_scoring",
+    # Copied with the edition (never its reveal); fixed, like the rules, once
+    # stage 2 has closed: switching it off in the chapter would reveal the
+    # names without the audited reveal.
+    "blind_chapter",
 ]
 EDITION_FIELDS = [
     "name",
@@ -268,6 +273,8 @@ def update_edition(edition: Edition, *, actor, data: dict[str, Any]) -> Edition:
     before = audit.snapshot(edition, EDITION_FIELDS)
     _assign(edition, data, EDITION_FIELDS)
     db.session.flush()
+    if edition.blind_chapter:
+        blinding.assign_codes(edition)
     after = audit.snapshot(edition, EDITION_FIELDS)
     changed = [f for f in EDITION_FIELDS if before[f] != after[f]]
     audit.record(
@@ -385,6 +392,7 @@ class MissingSheet:
     juror_email: str
     office_name: str
     sheet_status: SheetStatus | None  # None: not started
+    application_id: int = 0
 
 
 @dataclass
@@ -420,7 +428,14 @@ def _stage_closed_by(status: EditionStatus) -> int | None:
 def missing_sheets(edition: Edition, stage: int) -> list[MissingSheet]:
     """Assignments of a stage without a submitted (or locked) score sheet."""
     rows = db.session.execute(
-        sa.select(Assignment.id, User.full_name, User.email, Office.name, ScoreSheet.status)
+        sa.select(
+            Assignment.id,
+            User.full_name,
+            User.email,
+            Office.name,
+            ScoreSheet.status,
+            Application.id,
+        )
         .join(Application, Assignment.application_id == Application.id)
         .join(User, Assignment.juror_id == User.id)
         .join(Office, Application.office_id == Office.id)
@@ -573,6 +588,9 @@ def advance_phase(
     db.session.refresh(edition)
     locked = lock_sheets(edition, check.closing_stage) if check.closing_stage else 0
     db.session.flush()
+    if edition.blind_chapter:
+        # Entries submitted since the setting was saved get their codes.
+        blinding.assign_codes(edition)
     if check.closing_stage == 2:
         # What the chapter decides on: the final ranking as it stands now.
         ranking_snapshot.take(edition, actor=actor)

@@ -43,6 +43,16 @@ class JuryMembership(db.Model):
     edition: Mapped[Edition] = relationship()
     user: Mapped[User] = relationship(back_populates="jury_memberships")
 
+    def can_respond(self, user) -> bool:
+        """Accept or decline the invitation: only the invited user (the
+        service refuses a second answer)."""
+        return _authenticated(user) and user.id == self.user_id
+
+    def can_work(self, user) -> bool:
+        """Work in the edition's jury (declare conflicts, open one's entries and
+        visits): the member themselves, once they accepted the invitation."""
+        return self.can_respond(user) and self.status is MembershipStatus.accepted
+
 
 class ConflictOfInterest(db.Model):
     """A juror's declared conflict with an office in an edition: never assigned to it."""
@@ -63,6 +73,10 @@ class ConflictOfInterest(db.Model):
 
     juror: Mapped[User] = relationship()
     office: Mapped[Office] = relationship()
+
+    def can_remove(self, user) -> bool:
+        """Only the juror who declared it withdraws a declaration."""
+        return _authenticated(user) and user.id == self.juror_id
 
 
 class Assignment(db.Model):

@@ -316,7 +316,7 @@ def declare_conflict(edition: Edition, *, juror, office: Office, reason: str) ->
 
 def remove_conflict(conflict: ConflictOfInterest, *, juror) -> None:
     """A juror withdraws their own declaration."""
-    if conflict.juror_id != juror.id:
+    if not conflict.can_remove(juror):
         raise LaurelError(_("This is not your declaration."))
     audit.record(
         "jury.conflict_removed",
@@ -331,7 +331,7 @@ def remove_conflict(conflict: ConflictOfInterest, *, juror) -> None:
 
 def confirm_conflicts(membership: JuryMembership, *, juror) -> None:
     """The juror states they have no conflicts beyond those declared."""
-    if membership.status is not MembershipStatus.accepted:
+    if not membership.can_work(juror):
         raise LaurelError(_("Accept the invitation first."))
     membership.conflicts_confirmed_at = utcnow()
     db.session.flush()

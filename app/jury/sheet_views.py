@@ -31,7 +31,7 @@ from app.jury import oversight, services, sheets, workspace
 from app.jury.consensus.models import ConsensusStatus
 from app.jury.consensus.overview import progress_for
 from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
-from app.jury.models import Assignment, IssueCheck, MembershipStatus, ScoreSheet, SheetStatus
+from app.jury.models import Assignment, IssueCheck, ScoreSheet, SheetStatus
 from app.offices import services as offices
 from app.offices.models import Application
 from app.timeutil import format_local, utcnow
@@ -60,7 +60,7 @@ def _current_stage(edition: Edition) -> int:
 def my_entries(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     membership = services.membership_for(edition, current_user)
-    if membership is None or membership.status is not MembershipStatus.accepted:
+    if membership is None or not membership.can_work(current_user):
         abort(403)
     if membership.conflicts_confirmed_at is None:
         # The declaration comes first: no entry is shown before it.

@@ -233,7 +233,8 @@ def invitation(token: str):
     if membership is None:
         return render_template("jury/invitation_invalid.html"), 404
     user = membership.user
-    if current_user.is_authenticated and current_user.id != user.id:
+    # The token is the credential; a signed-in user must be the invited one.
+    if current_user.is_authenticated and not membership.can_respond(current_user):
         flash(_("This invitation is for another account. Sign out first."), "error")
         return redirect(url_for("main.home"))
     if membership.status is not MembershipStatus.invited:
@@ -286,7 +287,7 @@ def my_editions():
 @juror_required
 def respond(membership_id: int):
     membership = db.get_or_404(JuryMembership, membership_id)
-    if membership.user_id != current_user.id:
+    if not membership.can_respond(current_user):
         abort(403)
     decision = request.form.get("decision")
     if decision not in ("accept", "decline"):
@@ -305,7 +306,7 @@ def respond(membership_id: int):
 
 def _accepted_membership(edition: Edition) -> JuryMembership:
     membership = services.membership_for(edition, current_user)
-    if membership is None or membership.status is not MembershipStatus.accepted:
+    if membership is None or not membership.can_work(current_user):
         abort(403)
     return membership
 
@@ -364,7 +365,7 @@ def conflicts(edition_id: int):
 @juror_required
 def remove_conflict(conflict_id: int):
     conflict = db.get_or_404(ConflictOfInterest, conflict_id)
-    if conflict.juror_id != current_user.id:
+    if not conflict.can_remove(current_user):
         abort(403)
     edition_id = conflict.edition_id
     services.remove_conflict(conflict, juror=current_user)

@@ -192,8 +192,32 @@ class Application(db.Model):
         if user.is_organizer:
             return True
         if user.is_office_user:
-            return user.office_id == self.office_id
+            return self.can_manage(user)
         return user.is_juror and self.is_assigned_to(user)
+
+    def can_manage(self, user) -> bool:
+        """Open the office's own pages for this application (edit, documents,
+        submit): its office's users only, whatever its state; whether it can
+        still change is can_edit."""
+        return self.office.has_member(user)
+
+    def can_see_results(self, user) -> bool:
+        """Its awards, scores and feedback: once the edition's results are
+        public, for its office and for organizers."""
+        if not self.edition.results_public:
+            return False
+        return self.can_manage(user) or bool(
+            getattr(user, "is_authenticated", False) and user.is_organizer
+        )
+
+    def can_reopen(self, user) -> bool:
+        """Organizers return a submitted application to its office while stage 1
+        has not closed (the deadline rules are app.offices.services')."""
+        return (
+            bool(getattr(user, "is_authenticated", False) and user.is_organizer)
+            and self.status is ApplicationStatus.submitted
+            and self.edition.status.order <= EditionStatus.stage1.order
+        )
 
     def deadline(self) -> dt.datetime | None:
         """When changes stop: the office's own deadline after a reopen, else the edition's."""
@@ -215,8 +239,8 @@ class Application(db.Model):
         )
 
     def can_edit(self, user, now: dt.datetime | None = None) -> bool:
-        """Only the office's own users, while the draft accepts changes."""
-        return self.office.has_member(user) and self.accepts_changes(now)
+        """Only the users of an approved office, while the draft accepts changes."""
+        return self.can_manage(user) and self.office.is_approved and self.accepts_changes(now)
 
 
 class Answer(db.Model):

@@ -194,19 +194,17 @@ def eligible_categories(edition: Edition, office: Office) -> list[Category]:
     return [c for c in edition.categories if c.admits(office.office_type)]
 
 
-def _require_office_member(application: Application, actor) -> None:
-    if not application.office.has_member(actor):
+def _require_editable(application: Application, actor, now=None) -> None:
+    """Application.can_edit, with the reason when it says no."""
+    if application.can_edit(actor, now):
+        return
+    if not application.can_manage(actor):
         raise LaurelError(_("Only the office's own users may change its application."))
     if not application.office.is_approved:
         raise LaurelError(_("Your office's registration has not been approved yet."))
-
-
-def _require_editable(application: Application, actor, now=None) -> None:
-    _require_office_member(application, actor)
     if not application.is_draft:
         raise LaurelError(_("The application has been submitted and can no longer be changed."))
-    if not application.accepts_changes(now):
-        raise LaurelError(_("The deadline for applications has passed."))
+    raise LaurelError(_("The deadline for applications has passed."))
 
 
 def create_application(edition: Edition, category: Category, *, actor) -> Application:
@@ -409,17 +407,17 @@ def reopen_application(
     draft, with a reason the office is told by e-mail. After the edition's
     deadline the reopen needs a deadline of its own (naive UTC), or the office
     would get a draft it cannot change, which then drops out of stage 1."""
-    if not getattr(actor, "is_organizer", False):
-        raise LaurelError(_("Only an organizer can reopen an application."))
+    if not application.can_reopen(actor):
+        if not getattr(actor, "is_organizer", False):
+            raise LaurelError(_("Only an organizer can reopen an application."))
+        if application.status is not ApplicationStatus.submitted:
+            raise LaurelError(_("Only a submitted application can be reopened."))
+        raise LaurelError(_("Stage 1 has closed, so the application can no longer be reopened."))
     reason = (reason or "").strip()
     if not reason:
         raise LaurelError(_("Give the reason for reopening the application."))
-    if application.status is not ApplicationStatus.submitted:
-        raise LaurelError(_("Only a submitted application can be reopened."))
     edition = application.edition
     now = utcnow()
-    if edition.status.order > EditionStatus.stage1.order:
-        raise LaurelError(_("Stage 1 has closed, so the application can no longer be reopened."))
     if deadline is None and not edition.accepts_applications(now):
         raise LaurelError(
             _(
@@ -616,14 +614,29 @@ def awards_of(application: Application) -> list[Award]:
     )
 
 
+def _downloadable(diploma: Diploma) -> bool:
+    return bool(
+        diploma.revoked_at is None
+        and diploma.stored_name
+        and (uploads.diplomas_dir() / diploma.stored_name).is_file()
+    )
+
+
 def downloadable_diplomas(awards: list[Award]) -> list[Diploma]:
     """Diplomas of these awards that can be handed out: not revoked, and their file exists."""
-    directory = uploads.diplomas_dir()
+    return [diploma for award in awards for diploma in award.diplomas if _downloadable(diploma)]
+
+
+def participation_certificates(application: Application) -> list[Diploma]:
+    """The entry's certificate of participation in force (entries without an award)."""
     return [
         diploma
-        for award in awards
-        for diploma in award.diplomas
-        if diploma.revoked_at is None
-        and diploma.stored_name
-        and (directory / diploma.stored_name).is_file()
+        for diploma in db.session.scalars(
+            sa.select(Diploma).where(
+                Diploma.application_id == application.id,
+                Diploma.award_id.is_(None),
+                Diploma.revoked_at.is_(None),
+            )
+        )
+        if _downloadable(diploma)
     ]

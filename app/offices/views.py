@@ -75,7 +75,7 @@ def _own_application(application_id: int) -> Application:
     """The application if it belongs to the signed-in office user's office:
     404 if missing, 403 if another office's."""
     application = db.get_or_404(Application, application_id)
-    if not application.office.has_member(current_user):
+    if not application.can_manage(current_user):
         abort(403)
     return application
 
@@ -230,7 +230,7 @@ def _edit_context(application, form, areas, document_form=None):
 @office_required
 def edit_application(application_id: int):
     application = _own_application(application_id)
-    if not application.can_edit(current_user) or not application.office.is_approved:
+    if not application.can_edit(current_user):
         if request.method == "POST":
             if application.is_draft:
                 flash(_("The deadline for applications has passed."), "error")
@@ -331,7 +331,7 @@ def upload_document(application_id: int):
 @office_required
 def delete_document(document_id: int):
     document = db.get_or_404(Document, document_id)
-    if not document.application.office.has_member(current_user):
+    if not document.application.can_manage(current_user):
         abort(403)
     application_id = document.application_id
     name = document.original_name
@@ -411,8 +411,8 @@ def application_detail(application_id: int):
         abort(403)
     areas = services.questionnaire(application.edition)
     answers = {a.question_id: a for a in application.answers}
-    is_owner = application.office.has_member(current_user)
-    sees_results = application.edition.results_public and (is_owner or current_user.is_organizer)
+    is_owner = application.can_manage(current_user)
+    sees_results = application.can_see_results(current_user)
     awards = (
         [a for a in services.awards_of(application) if a.can_view(current_user)]
         if sees_results
@@ -421,7 +421,9 @@ def application_detail(application_id: int):
     withheld_reason = (
         award_publishing.withheld_reason(application.category) if sees_results else None
     )
-    diplomas = services.downloadable_diplomas(awards)
+    diplomas = services.downloadable_diplomas(awards) + (
+        services.participation_certificates(application) if sees_results else []
+    )
     feedback = (
         jury_feedback.feedback_scores(application)
         if sees_results and application.edition.feedback_published
@@ -444,7 +446,7 @@ def application_detail(application_id: int):
         diplomas=diplomas,
         feedback=feedback,
         own_result=own_result,
-        reopen_form=ReopenForm() if current_user.is_organizer else None,
+        reopen_form=ReopenForm() if application.can_reopen(current_user) else None,
         timeline=edition_timeline.timeline(application) if is_owner else None,
     )
 

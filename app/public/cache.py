@@ -10,7 +10,8 @@ How it is invalidated: every key starts with a token kept in one database
 row (`public_cache_state`). A listener on every SQLAlchemy session changes
 that token in the same transaction as any insert, update or delete of a
 watched model (posts, photos, site pages, rules, editions, categories,
-awards, ...). Readers take the token first, so the moment the change
+awards, diplomas, ...), flushed or sent as an `update()`/`delete()`
+statement (publishing the results is one). Readers take the token first, so the moment the change
 commits every worker of every process looks for new keys; old entries just
 age out. One indexed single-row read per request is the price, and it keeps
 Flask-Caching's in-process SimpleCache correct even with several gunicorn
@@ -120,6 +121,18 @@ def _touches_public(session) -> bool:
 def _after_flush(session, _flush_context) -> None:
     if _touches_public(session):
         bump(session)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _bulk_write(state) -> None:
+    """`session.execute(update(Edition)...)` changes rows without the unit of
+    work, so after_flush never sees it: the phase move that publishes an
+    edition's results is such a conditional update."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, _watched()):
+        bump(state.session)
 
 
 def current_token() -> str | None:

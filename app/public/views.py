@@ -1,10 +1,11 @@
-"""The public site: home, news, photos, the Atom feed, edition rules, the
-start page of an open call, the accessibility statement and the privacy
-notice. Anyone may read these; drafts and scheduled posts only organizers.
+"""The public site: home, news, photos, the Atom feed, the results archive
+and each edition's results, edition rules, the start page of an open call,
+the accessibility statement and the privacy notice. Anyone may read these;
+drafts and scheduled posts only organizers.
 
-Home, the news list, a post and the feed are built by `cache.cached` (see
-app/public/cache.py); a post's view is counted after the cache, on every
-request, so a cached page still counts."""
+Home, the news list, a post, the feed and the results pages are built by
+`cache.cached` (see app/public/cache.py); a post's view is counted after the
+cache, on every request, so a cached page still counts."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from app.labels import label
 from app.offices import uploads
 from app.offices.models import OfficeType
 from app.public import cache, counter, photos, reads
+from app.public import results as public_results
 from app.public.defaults import TITLES, default_body
 from app.public.models import EditionRules, Photo, RulesAttachment, SitePage
 from app.public.sanitize import plain_text
@@ -179,6 +181,39 @@ def feed():
 
     page = cache.cached(("feed", request.host), build)
     return Response(page["xml"], mimetype="application/atom+xml")
+
+
+# ---- results -----------------------------------------------------------------------
+
+
+def _build_results_archive() -> dict:
+    body = render_template("public/results_archive.html", rows=public_results.archive())
+    return {"title": _("Results"), "body": body}
+
+
+@bp.route("/results/")
+def results_archive():
+    return _shell(cache.cached(("results", request.host), _build_results_archive))
+
+
+def _build_results(slug: str) -> dict | None:
+    results = public_results.edition_results(slug)
+    if results is None:
+        return None
+    body = render_template(
+        "public/results.html", results=results, verify_url=public_results.verify_url
+    )
+    return {"title": _("Results: %(edition)s", edition=results.edition.name), "body": body}
+
+
+@bp.route("/results/<slug>")
+def edition_results(slug: str):
+    """Published results only: an unknown slug and an edition whose results
+    are not public yet are both 404 (nothing tells them apart)."""
+    page = cache.cached(("results", request.host, slug), lambda: _build_results(slug))
+    if page is None:
+        abort(404)
+    return _shell(page)
 
 
 # ---- photos -----------------------------------------------------------------------

@@ -7,12 +7,13 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.accounts.decorators import organizer_required
 from app.editions.models import Edition
 from app.extensions import db
 from app.results import agreement as agreement_service
-from app.results import charts
+from app.results import blinding, charts
 from app.results.views import REASONS, bp
 
 BAND_WORDS = {
@@ -83,6 +84,10 @@ def agreement(edition_id: int):
     if stage_arg not in ("1", "2"):
         abort(404)
     data = agreement_service.load(edition, int(stage_arg))
+    # Jurors keep their names; the entries of the outlier sheets are labelled
+    # for the viewer.
+    names = blinding.names_for(edition, current_user, application_ids=())
+    data.outliers = names.relabel(data.outliers, entry="item.entry_id")
     heat_map, columns, heat_rows = _heat_map(data)
     return render_template(
         "results/agreement.html",
@@ -98,4 +103,5 @@ def agreement(edition_id: int):
         reasons=REASONS,
         thresholds=(agreement_service.RELIABLE, agreement_service.TENTATIVE),
         outlier_sds=agreement_service.OUTLIER_SDS,
+        names=names,
     )

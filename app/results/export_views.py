@@ -23,7 +23,7 @@ from app.accounts.decorators import organizer_required
 from app.audit import services as audit
 from app.editions.models import Edition
 from app.extensions import db
-from app.results import exports
+from app.results import blinding, exports
 from app.results import snapshot as snapshots
 from app.results.views import bp
 
@@ -39,6 +39,7 @@ def exports_page(edition_id: int):
         edition=edition,
         snapshot=snapshots.current(edition),
         scores_xlsx=exports.scores_xlsx_allowed(edition),
+        names=blinding.names_for(edition, current_user, application_ids=()),
     )
 
 
@@ -64,7 +65,9 @@ def export(edition_id: int, table_name: str, fmt: str):
             "error",
         )
         return redirect(url_for(".exports_page", edition_id=edition.id))
-    table = exports.table(edition, table_name, stage=stage)
+    # Exports follow the pages: blinded for a blinded viewer.
+    names = blinding.names_for(edition, current_user)
+    table = exports.table(edition, table_name, stage=stage, names=names)
     audit.record(
         "results.export",
         actor=current_user,

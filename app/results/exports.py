@@ -18,6 +18,10 @@ plain values); `csv_chunks` and `write_xlsx` write any table.
   app/results/cells.py).
 - The scores table is read from the database in batches and written as it is
   read, so memory does not grow with the edition (~300,000 scores nationally).
+- A blinded chapter (app/results/blinding.py): every table takes the viewer's
+  `Names`; blinded, entries are named by their codes, ordered by code where
+  the name would have ordered them, and the office's name, town, REGON and NIP
+  are taken out of the free text (comments, justifications).
 """
 
 from __future__ import annotations
@@ -45,8 +49,9 @@ from app.jury.models import Assignment, Score, ScoreSheet
 from app.labels import label
 from app.offices.models import Application, ApplicationStatus, Office
 from app.results import snapshot as snapshots
+from app.results.blinding import Names
 from app.results.cells import csv_cell, xlsx_text
-from app.results.models import RankingEntry
+from app.results.models import EntryCode, RankingEntry
 from app.results.ranking import COUNTED, rank
 from app.timeutil import format_local, to_local
 
@@ -95,25 +100,34 @@ class Table:
 # ---------------------------------------------------------------- tables
 
 
-def table(edition: Edition, name: str, *, stage: str = "final") -> Table:
-    """The table called `name` (ranking, scores, decisions); ValueError for an
-    unknown name or ranking stage."""
+def table(
+    edition: Edition, name: str, *, stage: str = "final", names: Names | None = None
+) -> Table:
+    """The table called `name` (ranking, scores, decisions), its entries
+    labelled by `names` (by name when not given); ValueError for an unknown
+    name or ranking stage."""
+    names = names or Names(blinded=False)
     if name == "ranking":
         if stage not in STAGES:
             raise ValueError(f"unknown stage: {stage!r}")
-        return ranking_table(edition, stage=STAGES[stage])
-    if name == "scores":
-        return scores_table(edition)
-    if name == "decisions":
-        return decisions_table(edition)
-    raise ValueError(f"unknown table: {name!r}")
+        table = ranking_table(edition, stage=STAGES[stage], names=names)
+    elif name == "scores":
+        table = scores_table(edition, names=names)
+    elif name == "decisions":
+        table = decisions_table(edition, names=names)
+    else:
+        raise ValueError(f"unknown table: {name!r}")
+    table.details["blinded"] = names.blinded
+    return table
 
 
 def _yes_no(flag: bool) -> str:
     return _("yes") if flag else _("no")
 
 
-def ranking_table(edition: Edition, *, stage: int | str = "final") -> Table:
+def ranking_table(
+    edition: Edition, *, stage: int | str = "final", names: Names | None = None
+) -> Table:
     """The ranking for stage 1, stage 2 or the final result, every entry that
     is not a draft, category by category in ranking order (entries without a
     score for the stage last, with no position).
@@ -121,11 +135,12 @@ def ranking_table(edition: Edition, *, stage: int | str = "final") -> Table:
     Stages 1 and 2 come from the live ranking service in the edition's mode;
     the final result from the current ranking snapshot when there is one
     (positions in the snapshot's mode), else from the live service."""
+    names = names or Names(blinded=False)
     columns = [
         Column(_("Category"), width=28),
         Column(_("Position"), "int", 9),
         Column(_("Tied"), width=8),
-        Column(_("Office"), width=40),
+        Column(names.heading, width=40),
         Column(_("Stage 1 raw"), "score"),
         Column(_("Stage 1 normalised"), "score"),
         Column(_("Stage 2 raw"), "score"),
@@ -146,26 +161,29 @@ def ranking_table(edition: Edition, *, stage: int | str = "final") -> Table:
     current = snapshots.current(edition) if stage == "final" else None
     if current is not None:
         source = [
-            (e.category.name, e.position, e.tied, e.application.office.name, e)
+            (e.category.name, e.position, e.tied, e.application_id, e.application.office.name, e)
             for e in snapshots.entries(current)
         ]
         name = f"ranking-{edition.slug}-final-snapshot-v{current.version}"
         details = {"stage": "final", "snapshot_version": current.version}
     else:
         result = rank(edition, stage=stage)
-        source = [(r.category, r.position, r.tied, r.office, r) for r in result.rows]
+        source = [
+            (r.category, r.position, r.tied, r.application_id, r.office, r) for r in result.rows
+        ]
         which = "final-live" if stage == "final" else f"stage{stage}"
         name = f"ranking-{edition.slug}-{which}-{result.mode.value}"
         details = {"stage": str(stage), "snapshot_version": None, "mode": result.mode.value}
+    source = names.order_ties(source, group=lambda s: (s[0], s[1]), entry=lambda s: s[3])
     rows = [
         (
             category,
             position,
             _yes_no(tied) if position is not None else "",
-            office,
+            names(entry, office),
             *(getattr(line, n) for n in numbers),
         )
-        for category, position, tied, office, line in source
+        for category, position, tied, entry, office, line in source
     ]
     return Table(name, _("Ranking"), columns, rows, details)
 
@@ -197,9 +215,10 @@ def scores_xlsx_allowed(edition: Edition) -> bool:
     return count_scores(edition) <= SCORES_XLSX_MAX
 
 
-def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
+def _score_rows(edition_id: int, batch: int, names: Names) -> Iterator[tuple]:
     """Every counted score of the edition, read `batch` rows at a time (a
-    server-side cursor on PostgreSQL), one row per juror x entry x criterion."""
+    server-side cursor on PostgreSQL), one row per juror x entry x criterion;
+    blinded, in code order instead of the offices' names."""
     statement = (
         sa.select(
             ScoreSheet.stage,
@@ -214,6 +233,7 @@ def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
             Score.strengths,
             Score.improvements,
             ScoreSheet.submitted_at,
+            Application.id,
         )
         .select_from(Score)
         .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
@@ -224,11 +244,12 @@ def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
         .join(User, User.id == Assignment.juror_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .join(Area, Area.id == Criterion.area_id)
+        .outerjoin(EntryCode, EntryCode.application_id == Application.id)
         .order_by(
             ScoreSheet.stage,
             Category.position,
             Category.id,
-            Office.name,
+            EntryCode.number if names.blinded else Office.name,
             Application.id,
             User.full_name,
             User.id,
@@ -246,20 +267,40 @@ def _score_rows(edition_id: int, batch: int) -> Iterator[tuple]:
     db.session.flush()
     result = db.session.connection().execute(statement)
     try:
-        yield from result
+        if not names.blinded and not names.codes:
+            for *row, _entry in result:
+                yield tuple(row)
+            return
+        for stage, category, office, juror, area, criterion, *rest, entry in result:
+            value, maximum, weight, strengths, improvements, submitted = rest
+            yield (
+                stage,
+                category,
+                names(entry, office),
+                juror,
+                area,
+                criterion,
+                value,
+                maximum,
+                weight,
+                names.text(entry, strengths),
+                names.text(entry, improvements),
+                submitted,
+            )
     finally:
         result.close()
 
 
-def scores_table(edition: Edition, *, batch: int = BATCH) -> Table:
+def scores_table(edition: Edition, *, batch: int = BATCH, names: Names | None = None) -> Table:
     """Every score of the counted (submitted or locked) sheets: stage,
     category, office, juror, area, criterion, value, maximum, weight, the
     juror's strengths and areas for improvement, and when the sheet was
     submitted. Rows are read lazily, in batches, when the table is written."""
+    names = names or Names(blinded=False)
     columns = [
         Column(_("Stage"), "int", 7),
         Column(_("Category"), width=28),
-        Column(_("Office"), width=40),
+        Column(names.heading, width=40),
         Column(_("Juror"), width=24),
         Column(_("Area"), width=28),
         Column(_("Criterion"), width=40),
@@ -270,18 +311,20 @@ def scores_table(edition: Edition, *, batch: int = BATCH) -> Table:
         Column(_("Areas for improvement"), width=50),
         Column(_("Sheet submitted (Warsaw time)"), "datetime", 18),
     ]
-    return Table(f"scores-{edition.slug}", _("Scores"), columns, _score_rows(edition.id, batch), {})
+    rows = _score_rows(edition.id, batch, names)
+    return Table(f"scores-{edition.slug}", _("Scores"), columns, rows, {})
 
 
-def decisions_table(edition: Edition) -> Table:
+def decisions_table(edition: Edition, *, names: Names | None = None) -> Table:
     """The chapter's decisions: per category its laureates, distinctions and
     the special awards of its entries, with the justification, the reason for
     departing from the ranking, and the entry's position in the current
     ranking snapshot; then a row for each category whose award was withheld,
     with the reason. Category by category; laureates first."""
+    names = names or Names(blinded=False)
     columns = [
         Column(_("Category"), width=28),
-        Column(_("Office"), width=40),
+        Column(names.heading, width=40),
         Column(_("Decision"), width=20),
         Column(_("Special award"), width=28),
         Column(_("Justification"), width=60),
@@ -330,9 +373,17 @@ def decisions_table(edition: Edition) -> Table:
             -CATEGORY_AWARD_RANK.get(kind, 0),
             special_pos or 0,
             position if position is not None else math.inf,
-            office,
+            names.sort_key(entry, office),
         )
-        row = (cat, office, str(label(kind)), special or "", why, departure, position)
+        row = (
+            cat,
+            names(entry, office),
+            str(label(kind)),
+            special or "",
+            names.text(entry, why),
+            names.text(entry, departure),
+            position,
+        )
         keyed.append(((cat_pos, cat_id, 0, order), row))
     for cat_pos, cat_id, cat, reason in withheld:
         keyed.append(

@@ -36,3 +36,15 @@ class ConfirmQualificationForm(BaseForm):
         _l("I confirm: close the stage although the listed score sheets are missing")
     )
     submit = SubmitField(_l("Confirm the list and close stage 1"))
+
+
+class BlindViewForm(BaseForm):
+    """Switch one's own blinded view of an edition on ("1") or off ("0");
+    `back` is the page to return to (a path of the same edition)."""
+
+    on = HiddenField(validators=[DataRequired()])
+    back = HiddenField()
+
+
+class RevealNamesForm(BaseForm):
+    """Reveal a blinded chapter's names (the form carries only its CSRF token)."""

@@ -155,3 +155,43 @@ class RankingEntry(db.Model):
     snapshot: Mapped[RankingSnapshot] = relationship(back_populates="entries")
     application: Mapped[Application] = relationship()
     category: Mapped[Category] = relationship()
+
+
+class EntryCode(db.Model):
+    """The code (K-0137) an entry is shown by while its edition's chapter is
+    blinded, and in the minutes beside its name afterwards.
+
+    Stored rather than derived: a code quoted in the chapter's minutes must
+    never change, and one computed from the secret key, the ids or the order
+    of the entries would change with a new key or a deleted entry. The number
+    is drawn at random from the unused numbers of the edition (see
+    app/results/blinding.assign_codes), so it says nothing about the entry's id,
+    office or submission order; the database keeps it unique per edition."""
+
+    __tablename__ = "entry_code"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "number", name="uq_entry_code_number"),
+        sa.CheckConstraint("number BETWEEN 1 AND 99999", name="number_range"),
+    )
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    )
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BlindViewer(db.Model):
+    """An organizer who chose to see an edition's entries as codes while its
+    chapter is blinded (Edition.shows_names_to)."""
+
+    __tablename__ = "blind_viewer"
+
+    edition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("edition.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

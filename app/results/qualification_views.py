@@ -13,7 +13,7 @@ from app.editions.models import Edition, EditionStatus
 from app.errors import LaurelError
 from app.extensions import db
 from app.offices.models import Application
-from app.results import qualification
+from app.results import blinding, qualification
 from app.results.forms import ConfirmQualificationForm, OverrideForm
 from app.results.views import bp
 
@@ -23,21 +23,53 @@ def _refused(exc: LaurelError) -> None:
     flash(exc.message, "error")
 
 
+def _blind_candidates(
+    candidates: qualification.QualificationList, names: blinding.Names
+) -> qualification.QualificationList:
+    """The list with each entry labelled for the viewer (tied entries in code
+    order when blinded)."""
+    for category in candidates.categories:
+        for candidate in category.candidates:
+            candidate.row = names.relabel([candidate.row])[0]
+        category.candidates = names.order_ties(
+            category.candidates,
+            group=lambda c: c.row.position,
+            entry=lambda c: c.application_id,
+        )
+    return candidates
+
+
 def _page(edition: Edition, form: ConfirmQualificationForm | None = None, status: int = 200):
     confirmed = qualification.is_confirmed(edition)
     can_change = edition.can_qualify(current_user) and not confirmed
     check = editions.check_next_phase(edition) if can_change else None
     if form is None:
         form = ConfirmQualificationForm(data={"expected": edition.status.value})
+    names = blinding.names_for(edition, current_user)
+    record = [
+        (
+            category,
+            names.order_ties(rows, group=lambda q: q.position, entry=lambda q: q.application_id),
+        )
+        for category, rows in (qualification.confirmed(edition) if confirmed else [])
+    ]
+    missing = check.missing if check else []
+    if names.blinded:
+        missing = sorted(
+            missing, key=lambda m: (m.juror_name, names.sort_key(m.application_id, ""))
+        )
     return render_template(
         "results/qualification.html",
         edition=edition,
         confirmed=confirmed,
-        record=qualification.confirmed(edition) if confirmed else [],
-        candidates=None if confirmed else qualification.candidate_list(edition),
+        record=record,
+        candidates=None
+        if confirmed
+        else _blind_candidates(qualification.candidate_list(edition), names),
         can_change=can_change,
-        missing=check.missing if check else [],
+        missing=missing,
         form=form,
+        names=names,
     ), status
 
 
@@ -65,7 +97,8 @@ def qualification_override(edition_id: int, application_id: int):
     edition, application = _entry(edition_id, application_id)
     if not edition.can_qualify(current_user) or qualification.is_confirmed(edition):
         abort(403)
-    candidates = qualification.candidate_list(edition)
+    names = blinding.names_for(edition, current_user)
+    candidates = _blind_candidates(qualification.candidate_list(edition), names)
     candidate = next((c for c in candidates.candidates if c.application_id == application.id), None)
     if candidate is None:
         abort(404)
@@ -94,6 +127,7 @@ def qualification_override(edition_id: int, application_id: int):
         edition=edition,
         candidate=candidate,
         form=form,
+        names=names,
     ), 422 if form.errors else 200
 
 

@@ -8,11 +8,12 @@ from itertools import groupby
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.accounts.decorators import organizer_required
 from app.editions.models import Edition, ScoreMode
 from app.extensions import db
-from app.results import charts
+from app.results import blinding, charts
 from app.results import ranking as ranking_service
 from app.results.labels import TIE_KEY_LABELS
 
@@ -34,6 +35,12 @@ def ranking(edition_id: int):
     if stage_arg not in STAGES or mode_arg not in {m.value for m in ScoreMode}:
         abort(404)
     result = ranking_service.rank(edition, stage=STAGES[stage_arg], mode=mode_arg)
+    names = blinding.names_for(edition, current_user, application_ids=())
+    result.rows = names.order_ties(
+        names.relabel(result.rows),
+        group=lambda r: (r.category_id, r.position),
+        entry=lambda r: r.application_id,
+    )
     categories = [
         (category, list(rows)) for category, rows in groupby(result.rows, key=lambda r: r.category)
     ]
@@ -65,8 +72,14 @@ def ranking(edition_id: int):
         reasons=REASONS,
         bars=bars,
         bars_shown=charts.BARS_SHOWN,
+        names=names,
     )
 
 
 # The area's other pages register their routes on the same blueprint.
-from app.results import agreement_views, export_views, qualification_views  # noqa: E402, F401
+from app.results import (  # noqa: E402, F401
+    agreement_views,
+    blinding_views,
+    export_views,
+    qualification_views,
+)

@@ -21,11 +21,16 @@ SCORES = {"Urząd Alfa": 90, "Urząd Beta": 80, "Urząd Gamma": 70, "Urząd Delt
 
 @pytest.fixture
 def make_chapter(make, db):
-    def build(scores=None, *, unranked=(), categories=1, specials=("Urząd innowacyjny",)):
+    def build(
+        scores=None, *, unranked=(), categories=1, specials=("Urząd innowacyjny",), blind=False
+    ):
         """`scores` per office; `unranked` offices have a stage-1 sheet only
         (no final score). Every entry is in the first category; any further
-        category stays empty."""
-        edition = make.edition(status=EditionStatus.stage2, areas=0, categories=categories)
+        category stays empty. `blind`: a blinded chapter (its entries get their
+        codes when stage 2 closes)."""
+        edition = make.edition(
+            status=EditionStatus.stage2, areas=0, categories=categories, blind_chapter=blind
+        )
         edition.score_mode = ScoreMode.raw
         area = make.area(edition=edition, name="Obsługa klienta")
         c1 = make.criterion(area=area, stage=1, max_score=100, name="Karta usług")

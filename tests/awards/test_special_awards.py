@@ -153,6 +153,6 @@ def test_demo_editions_define_special_awards(db):
     seed_demo()  # still idempotent
     for edition in db.session.scalars(sa.select(Edition)):
         assert [s.name for s in services.special_awards(edition)] == [
-            "Urząd innowacyjny",
+            "Innowacyjny urząd",
             "Urząd przyjazny seniorom",
         ]

@@ -24,9 +24,9 @@ from playwright.sync_api import expect
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.awards.models import Award, AwardKind, SpecialAward, WithheldAward
+from app.awards.models import Award, AwardKind, Diploma, SpecialAward, WithheldAward
 from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
-from app.demo.data import PILOT_SLUG
+from app.demo.data import PAST_SLUG, PILOT_SLUG
 from app.demo.news import NEWS_SLUG
 from app.editions.models import Edition, EditionStatus, ScoreMode
 from app.editions.services import advance_phase
@@ -35,7 +35,9 @@ from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatu
 from app.jury.visits.models import MysteryVisit, VisitStatus
 from app.offices.models import Application, ApplicationStatus, Office, OfficeStatus
 from app.public.models import NewsPost
+from app.results import blinding
 from app.results import snapshot as ranking_snapshot
+from app.results.models import BlindViewer
 from tests.conftest import _empty_tables
 from tests.factories import Factories
 
@@ -112,7 +114,20 @@ def site(app, _live_server):
         )
         audit.record("office.approve", actor=organizer, obj=other)
         chapter = _chapter_edition(make, organizer)
+        # A blinded chapter, decided, seen by the organizer in the blinded view.
+        blinded = _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła zaślepiona")
+        blinded.blind_chapter = True
+        blinding.assign_codes(blinded)
+        _db.session.add(BlindViewer(edition_id=blinded.id, user_id=organizer.id))
+        # The demo's past edition: two of its awards have a diploma, so the
+        # results page shows verification links.
+        past = _db.session.scalar(sa.select(Edition).where(Edition.slug == PAST_SLUG))
+        for n, award in enumerate(
+            _db.session.scalars(sa.select(Award).filter_by(edition_id=past.id).limit(2))
+        ):
+            _db.session.add(Diploma(award_id=award.id, verification_code=f"DEMO-{n}"))
         _db.session.commit()
+        diploma = _diploma_and_batch(app, chapter, organizer)
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
         news = _db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
 
@@ -172,6 +187,8 @@ def site(app, _live_server):
             "edition": edition.id,
             "chapter": chapter.id,
             "chapter_category": chapter.categories[0].id,
+            "blinded": blinded.id,
+            "blinded_category": blinded.categories[0].id,
             "office": other.id,
             "draft": draft.id,
             "submitted": submitted.id,
@@ -182,6 +199,10 @@ def site(app, _live_server):
             "photo": news.photos[0].id,
             "edition_slug": EDITION_SLUG,
             "pilot_slug": PILOT_SLUG,
+            "past_slug": PAST_SLUG,
+            # Diplomas (issue 14): a diploma of the chapter's edition and its code.
+            "chapter_diploma": diploma.id,
+            "diploma_code": diploma.verification_code,
         }
         _db.session.remove()
     yield Site(url=_live_server.url, ids=ids)
@@ -190,13 +211,11 @@ def site(app, _live_server):
         _db.session.remove()
 
 
-def _chapter_edition(make, organizer):
+def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła"):
     """An edition in the chapter's deliberation: four ranked entries, one not
     ranked, a special award, a laureate, a distinction that departs from the
     ranking (with its reason), and a second, empty category withheld."""
-    edition = make.edition(
-        name="Przyjazny Urząd — kapituła", status=EditionStatus.stage2, areas=0, categories=2
-    )
+    edition = make.edition(name=name, status=EditionStatus.stage2, areas=0, categories=2)
     edition.score_mode = ScoreMode.raw
     area = make.area(edition=edition, name="Obsługa klienta")
     c1 = make.criterion(area=area, stage=1, max_score=100, name="Karta usług")
@@ -252,6 +271,33 @@ def _chapter_edition(make, organizer):
         )
     )
     return edition
+
+
+def _diploma_and_batch(app, edition, organizer):
+    """The laureate's diploma, and a batch job still running (its progress bar)."""
+    from app.awards import diplomas
+    from app.jobs_models import JobRun, JobStatus
+
+    laureate = _db.session.scalar(
+        sa.select(Award).where(Award.edition_id == edition.id, Award.kind == AwardKind.laureate)
+    )
+    with app.test_request_context("/"):
+        design = diplomas.design_of(edition)
+        diploma = diplomas.generate_diploma(
+            diplomas.subject_of_award(laureate, design), actor=organizer
+        )
+    _db.session.add(
+        JobRun(
+            kind="diplomas",
+            edition_id=edition.id,
+            status=JobStatus.running,
+            done=2,
+            total=5,
+            details={},
+        )
+    )
+    _db.session.commit()
+    return diploma
 
 
 @pytest.fixture(scope="module")
@@ -343,6 +389,15 @@ PAGES = [
     ),
     ("organizer", "/organizer/editions/{chapter}/special-awards", None),
     ("organizer", "/organizer/editions/{chapter}/results", None),
+    # A blinded chapter (issue 17): codes, the switch and the reveal.
+    ("organizer", "/organizer/editions/{blinded}/chapter", None),
+    ("organizer", "/organizer/editions/{blinded}/chapter/categories/{blinded_category}", None),
+    ("organizer", "/organizer/editions/{blinded}/ranking", None),
+    ("organizer", "/organizer/editions/{blinded}/results", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas/design", None),
+    ("organizer", "/organizer/editions/{chapter}/diplomas/{chapter_diploma}/revoke", None),
+    ("anonymous", "/verify/{diploma_code}", None),
     ("juror", "/jury/editions", None),
     ("juror", "/jury/editions/{pilot}/entries?stage=1", None),
     ("juror", "/jury/editions/{pilot}/entries", None),
@@ -387,6 +442,8 @@ PAGES = [
     ("anonymous", "/editions/{edition_slug}/rules", None),
     ("anonymous", "/accessibility", None),
     ("anonymous", "/privacy", None),
+    ("anonymous", "/results/", None),
+    ("anonymous", "/results/{past_slug}", None),
     ("office", "/", None),
     ("organizer", "/organizer/news/", None),
     ("organizer", "/organizer/news/new", None),

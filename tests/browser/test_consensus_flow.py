@@ -1,8 +1,11 @@
 """Consensus review in the browser: three jurors score an entry, the lead
 drafts the consensus, one juror objects, the lead revises, all agree, and the
-organizer's ranking shows the agreed score."""
+organizer's ranking shows the agreed score; and the blinded qualification page
+(issue 17, item 6) shows codes and no office's name."""
 
 from __future__ import annotations
+
+import re
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -114,3 +117,47 @@ def test_three_jurors_reach_a_consensus(live_server, browser, browser_context_ar
     expect(organizer.get_by_role("columnheader", name="Etap 1 – konsensus")).to_be_visible()
     for page in (*pages, organizer):
         page.context.close()
+
+
+def test_the_blinded_qualification_page_shows_codes_only(
+    live_server, browser, browser_context_args, db, make
+):
+    """Issue 17: an organizer chooses the blinded view of a blinded edition's
+    qualification page: codes, and no office's name, town, REGON or NIP
+    anywhere in its HTML; the other view shows code and name."""
+    from app.results import blinding
+
+    edition = make.edition(
+        status=EditionStatus.stage1, areas=0, name="Przyjazny Urząd 2026", blind_chapter=True
+    )
+    area = make.area(edition=edition, name="Standardy obsługi klienta")
+    criterion = make.criterion(
+        area=area, stage=1, name="Karta usług", max_score=10, comment_rule=CommentRule.never
+    )
+    juror = make.juror(edition=edition, full_name="Anna Adamska")
+    offices = [make.office(name=n) for n in ("Urząd Gminy Zielonka", "Starostwo Powiatowe w Kole")]
+    for office, value in zip(offices, (8, 6), strict=True):
+        entry = make.application(edition=edition, office=office, status=ApplicationStatus.submitted)
+        make.sheet(application=entry, juror=juror, values={criterion: value})
+    blinding.assign_codes(edition)
+    make.organizer(email="org@example.org")
+    db.session.commit()
+    url = live_server.url
+
+    page = _signed_in(browser, browser_context_args, url, "org@example.org")
+    page.goto(url + f"/organizer/editions/{edition.id}/qualification")
+    named = page.get_by_role("link", name=re.compile(r"^K-\d{4} · Urząd Gminy Zielonka$"))
+    expect(named).to_be_visible()
+    page.get_by_role("button", name="Pokaż kody zamiast nazw").click()
+    expect(page.locator(".flash-success")).to_contain_text("Widok zaślepiony")
+    expect(page).to_have_url(url + f"/organizer/editions/{edition.id}/qualification")
+    html = page.content()
+    for office in offices:
+        for text in (office.name, office.city, office.regon, office.nip):
+            assert text not in html
+    codes = [blinding.format_code(n) for n in blinding.codes_of(edition).values()]
+    for code in codes:
+        expect(page.get_by_role("cell", name=code, exact=True)).to_be_visible()
+    page.get_by_role("button", name="Pokaż nazwy").click()
+    expect(named).to_be_visible()
+    page.context.close()

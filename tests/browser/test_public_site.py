@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import expect
 
+from app.demo import seed_demo
 from tests.factories import PASSWORD
 from tests.public.conftest import GPS_TAG, jpeg_with_exif
 
@@ -100,3 +101,24 @@ def test_organizer_publishes_a_post_and_a_visitor_reads_it(
     expect(anon.locator(".views")).to_have_text("Liczba wyświetleń: 2")
     visitor.close()
     other.close()
+
+
+def test_a_visitor_opens_the_results_from_the_home_page(live_server, page, db):
+    """The demo's past edition: home -> the results archive -> its results,
+    the laureate of the marshal offices with the chapter's justification."""
+    seed_demo()
+    db.session.commit()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Laureaci i nagrody wszystkich edycji").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wyniki")
+    page.get_by_role("link", name="Przyjazny Urząd — edycja 2025").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Wyniki: Przyjazny Urząd — edycja 2025"
+    )
+    marshal = page.locator("section", has=page.get_by_role("heading", name="Urzędy marszałkowskie"))
+    expect(marshal).to_contain_text("Laureat kategorii")
+    expect(marshal).to_contain_text("Urząd Marszałkowski Województwa Mazowieckiego w Warszawie")
+    specials = page.locator("section", has=page.get_by_role("heading", name="Nagrody specjalne"))
+    expect(specials).to_contain_text("Innowacyjny urząd")
+    page.get_by_role("link", name="Wszystkie wyniki").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wyniki")

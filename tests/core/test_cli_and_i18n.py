@@ -34,7 +34,7 @@ def test_seed_demo_is_idempotent(app, db):
 def test_seed_demo_is_realistic(app, db):
     app.test_cli_runner().invoke(args=["seed-demo"])
     counts = _counts(db)
-    assert counts["Office"] == 12
+    assert counts["Office"] == 13
     edition = db.session.scalar(sa.select(Edition).where(Edition.slug == EDITION_SLUG))
     assert len(db.session.scalars(sa.select(JuryMembership).filter_by(edition=edition)).all()) == 3
     assert [c.name for c in edition.categories][0] == "Urzędy marszałkowskie"

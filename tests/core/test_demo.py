@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.awards.models import Award, AwardKind
 from app.demo import JURORS, seed_demo
-from app.demo.data import PILOT_SLUG
+from app.demo.data import PAST_SLUG, PILOT_SLUG
+from app.demo.news import NEWS_SLUG
 from app.editions.models import Edition, EditionStatus
 from app.jury.models import (
     Assignment,
@@ -28,6 +30,8 @@ from app.jury.visits.models import (
     VisitStatus,
 )
 from app.offices.models import Application, ApplicationStatus, Document
+from app.public.models import NewsPost
+from app.results import snapshot as ranking_snapshot
 from app.timeutil import to_local, utcnow
 
 MODELS = (
@@ -45,6 +49,7 @@ MODELS = (
     MysteryVisit,
     VisitAnswer,
     ExternalFinding,
+    Award,
     AuditEvent,
 )
 
@@ -178,8 +183,56 @@ def test_stage2_has_a_checklist_visits_and_findings(app, db):
 
 def test_a_second_seed_adds_nothing(app, db):
     first = seed_demo()
-    assert first["editions"] == 2 and first["score_sheets"] > 0
+    assert first["editions"] == 3 and first["score_sheets"] > 0 and first["awards"] == 10
     counts = _counts(db)
     second = seed_demo()
     assert set(second.values()) == {0}
     assert _counts(db) == counts
+
+
+def test_the_past_edition_is_finished_with_its_results_published(app, db, client):
+    seed_demo()
+    db.session.commit()
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == PAST_SLUG))
+    assert edition.status is EditionStatus.results_published and edition.year == 2025
+    assert "Jabłonn" in edition.gala_place
+    # Both stages scored and locked; the ranking frozen when stage 2 closed.
+    for stage in (1, 2):
+        assignments = _pilot_assignments(db, edition, stage)
+        assert assignments and {a.sheet_status for a in assignments} == {SheetStatus.locked}
+    entries = db.session.scalars(sa.select(Application).filter_by(edition=edition)).all()
+    statuses = [a.status for a in entries]
+    assert statuses.count(ApplicationStatus.qualified) == 8
+    assert statuses.count(ApplicationStatus.not_qualified) == 2
+    snapshot = ranking_snapshot.current(edition)
+    assert snapshot is not None
+    # The chapter: every category has a laureate, ranked first, decided on that snapshot.
+    awards = db.session.scalars(sa.select(Award).filter_by(edition_id=edition.id)).all()
+    assert {a.snapshot_id for a in awards} == {snapshot.id}
+    assert not any(a.departure_reason for a in awards)
+    laureates = {
+        a.category.name: a.application.office.name for a in awards if a.kind is AwardKind.laureate
+    }
+    assert len(laureates) == len(edition.categories)
+    assert (
+        laureates["Urzędy marszałkowskie"]
+        == "Urząd Marszałkowski Województwa Mazowieckiego w Warszawie"
+    )
+    specials = {
+        a.special_award.name: a.application.office.name
+        for a in awards
+        if a.kind is AwardKind.special
+    }
+    assert specials["Innowacyjny urząd"] == laureates["Urzędy marszałkowskie"]
+    # The public pages show it, and the gala post points at it.
+    archive = client.get("/results/").get_data(as_text=True)
+    assert f'href="/results/{PAST_SLUG}"' in archive
+    page = client.get(f"/results/{PAST_SLUG}").get_data(as_text=True)
+    assert "Urząd Marszałkowski Województwa Mazowieckiego w Warszawie" in page
+    assert "Innowacyjny urząd" in page and "otwarte dane o czasie oczekiwania" in page
+    post = db.session.scalar(sa.select(NewsPost).where(NewsPost.slug == NEWS_SLUG))
+    assert post.edition_id == edition.id
+    assert f'href="/results/{PAST_SLUG}"' in post.body_html
+    assert post.published_at.date() > edition.gala_date
+    # The current open edition is still the home page's.
+    assert "Przyjazny Urząd — I edycja" in client.get("/").get_data(as_text=True)

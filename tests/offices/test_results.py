@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from app.awards.models import Award, AwardKind, Diploma
@@ -102,8 +104,15 @@ def awarded(scored, make, db):
     (folder / "d1.pdf").write_bytes(b"%PDF-1.4 dyplom")
     (folder / "d0.pdf").write_bytes(b"%PDF-1.4 stary")
     award.diplomas = [
-        Diploma(version=1, verification_code="OLD1", stored_name="d0.pdf", revoked_at=utcnow()),
-        Diploma(version=2, verification_code="ABC123", stored_name="d1.pdf"),
+        Diploma(
+            application=own,
+            version=1,
+            verification_code="OLD1",
+            stored_name="d0.pdf",
+            generated_at=utcnow() - dt.timedelta(days=1),
+            revoked_at=utcnow(),
+        ),
+        Diploma(application=own, version=2, verification_code="ABC123", stored_name="d1.pdf"),
     ]
     db.session.add(award)
     own.edition.feedback_published = True

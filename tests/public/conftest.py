@@ -10,6 +10,11 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from app.awards import chapter
+from app.awards.models import AwardKind, SpecialAward
+from app.editions import services as editions
+from app.editions.models import EditionStatus, ScoreMode
+from app.offices.models import ApplicationStatus
 from app.public import services
 from app.public.models import NewsPost, PostStatus
 from app.timeutil import utcnow
@@ -111,3 +116,79 @@ def published(db):
     return db.session.scalars(
         sa.select(NewsPost).where(NewsPost.status == PostStatus.published)
     ).all()
+
+
+# Office name -> its score in both stages (one 0..100 criterion per stage, one
+# juror, raw scores): the ranking is Alfa 1, Beta 2, Gamma 3.
+RESULTS_SCORES = {"Urząd Alfa": 90, "Urząd Beta": 80, "Urząd Gamma": 70}
+
+
+@pytest.fixture
+def make_results(db, make, organizer):
+    """make_results(publish=True, categories=2, offices=RESULTS_SCORES): an
+    edition whose chapter decided through the real services: in the first
+    category Alfa laureate, Beta distinguished; further categories withheld;
+    the special award "Innowacyjny urząd" to Gamma. Published unless
+    `publish` is False (the chapter still deliberating)."""
+
+    def build(*, publish=True, categories=2, offices=None, name=None, year=2025):
+        offices = offices or RESULTS_SCORES
+        kw = {"name": name} if name else {}
+        edition = make.edition(
+            status=EditionStatus.stage2, areas=0, categories=categories, year=year, **kw
+        )
+        edition.score_mode = ScoreMode.raw
+        edition.gala_date = dt.date(year, 6, 17)
+        edition.gala_place = "Pałac PAN w Jabłonnie"
+        area = make.area(edition=edition, name="Obsługa klienta")
+        c1 = make.criterion(area=area, stage=1, max_score=100, name="Karta usług")
+        c2 = make.criterion(area=area, stage=2, max_score=100, name="Wizyta kontrolna")
+        juror = make.juror(edition=edition, full_name="Jan Sędzia")
+        entries = {}
+        for office_name, value in offices.items():
+            entry = make.application(
+                edition=edition,
+                office=make.office(name=f"{office_name} {edition.id}", city="Warszawa"),
+                status=ApplicationStatus.qualified,
+            )
+            make.sheet(application=entry, juror=juror, stage=1, values={c1: value})
+            make.sheet(application=entry, juror=juror, stage=2, values={c2: value})
+            entries[office_name] = entry
+        special = SpecialAward(
+            edition_id=edition.id, name="Innowacyjny urząd", description="Statuetka"
+        )
+        db.session.add(special)
+        db.session.flush()
+        editions.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+        names = list(offices)
+        awards = {
+            "laureate": chapter.record_category_award(
+                edition,
+                entries[names[0]],
+                actor=organizer,
+                kind=AwardKind.laureate,
+                justification="Wzorowa karta usług",
+            ),
+            "distinction": chapter.record_category_award(
+                edition,
+                entries[names[1]],
+                actor=organizer,
+                kind=AwardKind.distinction,
+                justification="Dostępność dla wszystkich",
+            ),
+            "special": chapter.record_special_award(
+                edition,
+                entries[names[-1]],
+                special,
+                actor=organizer,
+                justification="E-usługi bez wychodzenia z domu",
+            ),
+        }
+        for category in edition.categories[1:]:
+            chapter.withhold_category(edition, category, actor=organizer, reason="Brak zgłoszeń")
+        if publish:
+            editions.advance_phase(edition, actor=organizer, expected=EditionStatus.chapter)
+        db.session.commit()
+        return SimpleNamespace(edition=edition, entries=entries, awards=awards, special=special)
+
+    return build

@@ -531,6 +531,7 @@ def test_download_is_audited_and_named(client, login_as, decided):
         "file": "ranking-pu-2026-final-snapshot-v1",
         "stage": "final",
         "snapshot_version": 1,
+        "blinded": False,
     }
     assert events[1].after["table"] == "scores" and events[1].after["format"] == "csv"
 

@@ -33,7 +33,7 @@ from app.jury.visits.models import (
     VisitChannel,
     VisitPhoto,
     VisitStatus,
-    can_add_stage2_evidence,
+    can_start_visit,
 )
 from app.offices.models import Application
 from app.timeutil import utcnow
@@ -58,7 +58,7 @@ def file_message(reason: str) -> str:
 def start_visit(application: Application, *, actor, channel: VisitChannel) -> MysteryVisit:
     """A stage-2 juror of the entry starts recording their own visit. A draft
     of theirs for the same channel is reused, so a double click makes one."""
-    if not (can_add_stage2_evidence(application, actor) and actor.is_juror):
+    if not can_start_visit(application, actor):
         raise LaurelError(_("You cannot record a visit to this entry."))
     existing = db.session.scalar(
         sa.select(MysteryVisit).where(

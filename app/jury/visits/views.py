@@ -208,7 +208,7 @@ def my_visits(edition_id: int):
     if current_user.is_organizer:
         return redirect(url_for(".edition_visits", edition_id=edition.id))
     membership = jury_services.membership_for(edition, current_user)
-    if membership is None or membership.status is not MembershipStatus.accepted:
+    if membership is None or not membership.can_work(current_user):
         abort(403)
     visits = services.juror_visits(edition, current_user)
     entries = services.juror_stage2_entries(edition, current_user)
