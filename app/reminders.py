@@ -50,52 +50,60 @@ def _first_time(key: str) -> bool:
 
 
 def _office_reminders(today: dt.date, days: tuple[int, ...]) -> int:
+    """Drafts whose deadline is `days` away: the edition's while it takes
+    applications, or the office's own after a reopen (Application.deadline)."""
     sent = 0
-    editions = db.session.scalars(
-        sa.select(Edition).where(
-            Edition.status == EditionStatus.applications_open,
-            Edition.applications_close_at.is_not(None),
+    now = utcnow()
+    drafts = db.session.scalars(
+        sa.select(Application)
+        .join(Edition, Edition.id == Application.edition_id)
+        .where(
+            Application.status == ApplicationStatus.draft,
+            sa.or_(
+                sa.and_(
+                    Edition.status == EditionStatus.applications_open,
+                    Edition.applications_close_at.is_not(None),
+                ),
+                Application.reopen_deadline > now,
+            ),
+        )
+        .options(
+            selectinload(Application.edition),
+            selectinload(Application.office).selectinload(Office.users),
         )
     ).all()
-    for edition in editions:
-        close = to_local(edition.applications_close_at)
+    for application in drafts:
+        if not application.accepts_changes(now):
+            continue
+        edition = application.edition
+        deadline = application.deadline()
+        close = to_local(deadline)
         left = (close.date() - today).days
         if left not in days:
             continue
-        drafts = db.session.scalars(
-            sa.select(Application)
-            .where(
-                Application.edition_id == edition.id,
-                Application.status == ApplicationStatus.draft,
-            )
-            .options(selectinload(Application.office).selectinload(Office.users))
-        ).all()
-        for application in drafts:
-            if not _first_time(f"office-draft:{application.id}:{close.date()}:{left}"):
+        if not _first_time(f"office-draft:{application.id}:{close.date()}:{left}"):
+            continue
+        link = url_for("offices.edit_application", application_id=application.id, _external=True)
+        for user in application.office.users:
+            if not user.is_active:
                 continue
-            link = url_for(
-                "offices.edit_application", application_id=application.id, _external=True
-            )
-            for user in application.office.users:
-                if not user.is_active:
-                    continue
-                with force_locale(user.locale or "pl"):
-                    send_mail(
-                        user.email,
-                        _("Laurel: applications to %(edition)s close soon", edition=edition.name),
-                        _(
-                            "Hello %(name)s,\n\nThe application of %(office)s to %(edition)s "
-                            "is still a draft. Applications close on %(when)s, Warsaw time; "
-                            "a draft that is not submitted by then does not take part.\n\n"
-                            "%(link)s\n",
-                            name=user.full_name,
-                            office=application.office.name,
-                            edition=edition.name,
-                            when=long_datetime(edition.applications_close_at),
-                            link=link,
-                        ),
-                    )
-                    sent += 1
+            with force_locale(user.locale or "pl"):
+                send_mail(
+                    user.email,
+                    _("Laurel: applications to %(edition)s close soon", edition=edition.name),
+                    _(
+                        "Hello %(name)s,\n\nThe application of %(office)s to %(edition)s "
+                        "is still a draft. Applications close on %(when)s, Warsaw time; "
+                        "a draft that is not submitted by then does not take part.\n\n"
+                        "%(link)s\n",
+                        name=user.full_name,
+                        office=application.office.name,
+                        edition=edition.name,
+                        when=long_datetime(deadline),
+                        link=link,
+                    ),
+                )
+                sent += 1
     return sent
 
 

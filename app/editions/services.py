@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.awards import publishing as award_publishing
+from app.awards.diploma_models import DiplomaDesign
 from app.awards.models import SpecialAward
 from app.editions import dates
 from app.editions.models import (
@@ -351,6 +352,7 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
                 position=special.position,
             )
         )
+    design = _copy_diploma_design(source, edition)
     audit.record(
         "edition.copy",
         actor=actor,
@@ -365,9 +367,26 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
             "areas": len(source.areas),
             "checklist_items": checklist_items,
             "special_awards": len(specials),
+            "diploma_design": design,
         },
     )
     return edition
+
+
+def _copy_diploma_design(source: Edition, edition: Edition) -> bool:
+    """Next year's diplomas look like this year's: templates, validity, the
+    logo and the signatures (image files are never overwritten in place, so
+    both designs may name the same files)."""
+    design = db.session.get(DiplomaDesign, source.id)
+    if design is None:
+        return False
+    columns = [
+        c.key for c in DiplomaDesign.__table__.columns if c.key not in ("edition_id", "updated_at")
+    ]
+    db.session.add(
+        DiplomaDesign(edition_id=edition.id, **{key: getattr(design, key) for key in columns})
+    )
+    return True
 
 
 def _copy_checklist(source: Edition, edition: Edition) -> int:

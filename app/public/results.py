@@ -7,12 +7,10 @@ the diplomas' verification codes. A fixed number of queries each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from app.awards.models import Award, AwardKind, Diploma
 from app.awards.publishing import ResultsSummary, results_summary
@@ -126,12 +124,5 @@ def edition_results(slug: str) -> PublicResults | None:
 
 
 def verify_url(code: str) -> str:
-    """The public verification page of a diploma. The one place that builds
-    it: through the awards blueprint's endpoint when the app has one, else
-    the plain path the diplomas print in their QR code."""
-    for values in ({"code": code}, {"verification_code": code}):
-        try:
-            return url_for("awards.verify", **values)
-        except BuildError:
-            continue
-    return url_for("main.home") + "verify/" + quote(code, safe="")
+    """The public verification page of a diploma (the page its QR code opens)."""
+    return url_for("verify.verify", code=code)

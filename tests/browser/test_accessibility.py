@@ -115,7 +115,9 @@ def site(app, _live_server):
         audit.record("office.approve", actor=organizer, obj=other)
         chapter = _chapter_edition(make, organizer)
         # A blinded chapter, decided, seen by the organizer in the blinded view.
-        blinded = _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła zaślepiona")
+        blinded = _chapter_edition(
+            make, organizer, name="Przyjazny Urząd — kapituła zaślepiona", offices="Urząd Miasta"
+        )
         blinded.blind_chapter = True
         blinding.assign_codes(blinded)
         _db.session.add(BlindViewer(edition_id=blinded.id, user_id=organizer.id))
@@ -125,7 +127,13 @@ def site(app, _live_server):
         for n, award in enumerate(
             _db.session.scalars(sa.select(Award).filter_by(edition_id=past.id).limit(2))
         ):
-            _db.session.add(Diploma(award_id=award.id, verification_code=f"DEMO-{n}"))
+            _db.session.add(
+                Diploma(
+                    award_id=award.id,
+                    application_id=award.application_id,
+                    verification_code=f"demo-verification-code-{n:04d}",
+                )
+            )
         _db.session.commit()
         diploma = _diploma_and_batch(app, chapter, organizer)
         pilot = _db.session.scalar(sa.select(Edition).where(Edition.slug == PILOT_SLUG))
@@ -211,7 +219,7 @@ def site(app, _live_server):
         _db.session.remove()
 
 
-def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła"):
+def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła", offices="Urząd Gminy"):
     """An edition in the chapter's deliberation: four ranked entries, one not
     ranked, a special award, a laureate, a distinction that departs from the
     ranking (with its reason), and a second, empty category withheld."""
@@ -225,7 +233,7 @@ def _chapter_edition(make, organizer, name="Przyjazny Urząd — kapituła"):
     for name, value in (("Alfa", 90), ("Beta", 80), ("Gamma", 70), ("Delta", 60), ("Epsilon", 0)):
         entry = make.application(
             edition=edition,
-            office=make.office(name=f"Urząd Gminy {name}"),
+            office=make.office(name=f"{offices} {name}"),
             status=ApplicationStatus.qualified,
         )
         sheet = make.sheet(application=entry, juror=juror, stage=1, values={c1: value or 40})

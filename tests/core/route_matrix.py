@@ -294,6 +294,13 @@ ROUTES: dict[str, Route] = {
     "results.agreement": Route(ORGANIZER),
     "results.exports_page": Route(ORGANIZER),
     "results.export": Route(ORGANIZER, values={"table_name": "ranking", "fmt": "csv"}),
+    "results.prepare_scores_xlsx": Route(ORGANIZER),
+    "results.download_prepared": Route(
+        ORGANIZER,
+        values={"run_id": "999999"},
+        get={"organizer": 404},
+        note="no scores XLSX has been prepared in the demo",
+    ),
     "results.qualification_page": Route(ORGANIZER),
     # The pilot edition is in stage 2: its stage-2 list can no longer change.
     "results.qualification_override": Route(ORGANIZER, get={"organizer": 403}),

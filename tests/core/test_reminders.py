@@ -50,6 +50,24 @@ def test_offices_with_drafts_are_reminded_7_and_1_days_before(make, db, outbox):
     assert send_deadline_reminders(TODAY + dt.timedelta(days=6))["offices"] == 2
 
 
+def test_a_reopened_draft_is_reminded_before_its_own_deadline(make, db, outbox):
+    """Issue 16, item 10: after a reopen the office's own deadline counts."""
+    edition = make.edition(status=EditionStatus.stage1, applications_close_at=close_at(-20))
+    office = make.office(name="Urząd Gminy Zielonka")
+    make.office_user(office=office, email="pl@zielonka.pl")
+    application = make.application(edition=edition, office=office, status=ApplicationStatus.draft)
+    application.reopen_deadline = close_at(1)
+    other = make.office(name="Urząd Bez Terminu")
+    make.office_user(office=other, email="bez@urzad.pl")
+    make.application(edition=edition, office=other, status=ApplicationStatus.draft)
+    db.session.commit()
+
+    assert send_deadline_reminders(TODAY)["offices"] == 1
+    db.session.commit()
+    [mail] = outbox
+    assert mail.to == "pl@zielonka.pl" and "11 marca 2027, 18:00" in mail.body
+
+
 def test_jurors_with_open_sheets_are_reminded_before_they_are_due(make, db, outbox):
     edition = make.edition(status=EditionStatus.stage1, stage1_end=TODAY + dt.timedelta(days=1))
     juror = make.juror(edition=edition, email="jurorka@example.org")

@@ -107,6 +107,36 @@ def test_copy_brings_categories_areas_criteria_and_questions(make, db):
     assert "edition.copy" in actions(db)
 
 
+def test_copy_brings_the_diploma_design(make, db):
+    from app.awards.diploma_models import DiplomaDesign
+
+    source = make.edition(status=EditionStatus.archived)
+    db.session.add(
+        DiplomaDesign(
+            edition_id=source.id,
+            template_laureate="quality_mark",
+            certificate_valid_years=3,
+            logo_name="logo-abc.png",
+            signer1_name="Anna Nowak",
+            signer1_role="Prezes Fundacji",
+        )
+    )
+    db.session.flush()
+    copy = services.copy_edition(
+        source, actor=make.organizer(), name="PU 2028", slug="pu-2028", year=2028
+    )
+    design = db.session.get(DiplomaDesign, copy.id)
+    assert design.template_laureate == "quality_mark" and design.certificate_valid_years == 3
+    assert design.logo_name == "logo-abc.png" and design.signer1_name == "Anna Nowak"
+    without = services.copy_edition(
+        copy, actor=make.organizer(), name="PU 2029", slug="pu-2029", year=2029
+    )
+    assert db.session.get(DiplomaDesign, without.id) is not None  # copied again
+    plain = make.edition()
+    third = services.copy_edition(plain, actor=make.organizer(), name="X", slug="x-1", year=2030)
+    assert db.session.get(DiplomaDesign, third.id) is None
+
+
 def test_copy_refuses_a_taken_slug(make):
     source = make.edition(slug="taken")
     with pytest.raises(LaurelError):

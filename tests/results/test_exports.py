@@ -573,3 +573,78 @@ def test_too_many_scores_for_xlsx_points_to_the_csv(client, login_as, decided, m
     assert client.get(f"/organizer/editions/{edition.id}/exports/scores.csv").status_code == 200
     monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 9)
     assert client.get(f"/organizer/editions/{edition.id}/exports/scores.xlsx").status_code == 200
+
+
+# ---- the scores XLSX of a large edition, prepared by a background job -----------
+
+
+def test_a_large_scores_xlsx_is_prepared_in_the_background(client, login_as, decided, monkeypatch):
+    from app.jobs_models import JobRun, JobStatus
+
+    edition, *_ = decided
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 8)
+    login_as("organizer")
+    page = client.get(f"/organizer/editions/{edition.id}/exports").get_data(as_text=True)
+    assert "Przygotuj plik XLSX ze wszystkimi ocenami" in page
+    # Jobs run at once under TESTING: the file is ready when the page comes back.
+    response = client.post(f"/organizer/editions/{edition.id}/exports/scores-xlsx")
+    assert response.status_code == 302
+    run = JobRun.query.filter_by(kind="scores_xlsx", edition_id=edition.id).one()
+    assert run.status is JobStatus.done and run.total == 9 and run.done == 9
+    page = client.get(f"/organizer/editions/{edition.id}/exports").get_data(as_text=True)
+    link = f"/organizer/editions/{edition.id}/exports/files/{run.id}"
+    assert link in page
+    download = client.get(link)
+    assert download.status_code == 200
+    sheet = read_xlsx(download.data)
+    assert sheet.max_row == 1 + 9  # the header and every score
+    events = AuditEvent.query.filter_by(action="results.export").all()
+    assert len(events) == 2  # written by the job, then downloaded
+
+
+@pytest.mark.parametrize("role", ["juror", "office"])
+def test_only_organizers_prepare_or_download_the_file(client, login_as, decided, role, monkeypatch):
+    from app.jobs_models import JobRun
+
+    edition, *_ = decided
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 8)
+    login_as(role)
+    assert client.post(f"/organizer/editions/{edition.id}/exports/scores-xlsx").status_code == 403
+    assert JobRun.query.count() == 0
+
+
+def test_a_file_with_names_is_not_given_to_a_blinded_viewer(
+    client, login_as, decided, monkeypatch, db, auth
+):
+    from app.jobs_models import JobRun
+    from app.results.models import BlindViewer
+
+    edition, *_ = decided
+    edition.blind_chapter = True
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 8)
+    db.session.commit()
+    login_as("organizer")  # sees names: has not opted in to the blinded view
+    client.post(f"/organizer/editions/{edition.id}/exports/scores-xlsx")
+    run = JobRun.query.one()
+    assert run.details["blinded"] is False
+    auth.logout()
+    blinded = login_as("organizer")
+    db.session.add(BlindViewer(edition_id=edition.id, user_id=blinded.id))
+    db.session.commit()
+    link = f"/organizer/editions/{edition.id}/exports/files/{run.id}"
+    assert client.get(link).status_code == 403
+    assert link not in client.get(f"/organizer/editions/{edition.id}/exports").get_data(
+        as_text=True
+    )
+
+
+def test_a_file_of_another_edition_is_404(client, login_as, decided, make, monkeypatch):
+    from app.jobs_models import JobRun
+
+    edition, *_ = decided
+    monkeypatch.setattr(exports, "SCORES_XLSX_MAX", 8)
+    login_as("organizer")
+    client.post(f"/organizer/editions/{edition.id}/exports/scores-xlsx")
+    run = JobRun.query.one()
+    other = make.edition()
+    assert client.get(f"/organizer/editions/{other.id}/exports/files/{run.id}").status_code == 404
