@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "app.jury.visits.views",
     "app.jury.consensus.views",
     "app.results.views",
+    "app.results.feedback_views",
     "app.awards.views",
     "app.awards.diploma_views",
     "app.awards.verify_views",

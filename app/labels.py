@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import enum
 
+from flask import g, has_request_context
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from app.accounts.models import Role
 from app.awards.models import AwardKind, DiplomaTemplate
-from app.editions.models import CommentRule, EditionStatus, QuestionKind
+from app.editions.models import (
+    CommentRule,
+    ConsensusScoring,
+    EditionStatus,
+    QualificationMode,
+    QuestionKind,
+    ScoreMode,
+)
 from app.jobs_models import JobStatus
+from app.jury.consensus.models import ResponseDecision
 from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
 from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
+from app.public.models import PostStatus
 
 LABELS: dict[enum.Enum, object] = {
     Role.organizer: _l("Organizer"),
@@ -73,6 +83,16 @@ LABELS: dict[enum.Enum, object] = {
     AwardKind.laureate: _l("Laureate"),
     AwardKind.distinction: _l("Distinction"),
     AwardKind.special: _l("Special award"),
+    ScoreMode.raw: _l("Raw scores"),
+    ScoreMode.normalised: _l("Scores normalised per juror"),
+    QualificationMode.top_k: _l("Best N in each category"),
+    QualificationMode.threshold: _l("At least N per cent in stage 1"),
+    ConsensusScoring.consensus: _l("Agreed consensus scores"),
+    ConsensusScoring.mean: _l("Mean of the jurors' sheets"),
+    ResponseDecision.agree: _l("Agrees"),
+    ResponseDecision.object: _l("Objects"),
+    PostStatus.draft: _l("Draft"),
+    PostStatus.published: lazy_pgettext("news post status", "Published"),
     DiplomaTemplate.laureate: _l("Laureate diploma"),
     DiplomaTemplate.distinction: _l("Distinction diploma"),
     DiplomaTemplate.special: _l("Special award diploma"),
@@ -86,12 +106,27 @@ LABELS: dict[enum.Enum, object] = {
 }
 
 
-def label(value) -> str:
-    """The translated name of an enum member (voivodeships are proper names)."""
-    if isinstance(value, Voivodeship):
-        return value.value
+def _translate(value) -> str:
     text = LABELS.get(value)
     return str(text) if text is not None else str(getattr(value, "value", value))
+
+
+def label(value) -> str:
+    """The translated name of an enum member (voivodeships are proper names).
+
+    A list page shows the same few statuses on every row, so within a request
+    each label is translated once per language (force_locale, used for mail
+    and diplomas, gives a language of its own)."""
+    if isinstance(value, Voivodeship):
+        return value.value
+    if not has_request_context() or not isinstance(value, enum.Enum):
+        return _translate(value)
+    cache = g.setdefault("_labels", {})
+    key = (str(get_locale()), value)
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = _translate(value)
+    return text
 
 
 def choices(enum_cls) -> list[tuple[str, object]]:

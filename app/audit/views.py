@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from app import navigation
 from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
+from app.audit.labels import ACTIONS
 from app.audit.models import AuditEvent
+from app.audit.presentation import describe
 from app.audit.services import advance_checkpoint, verify_chain
 from app.extensions import db
 from app.inputs import db_int, page_arg
@@ -23,7 +25,9 @@ navigation.add("audit.index", _l("Audit log"), Role.organizer, order=90)
 def index():
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
     action = request.args.get("action", "").strip()
-    if action:
+    if action in ACTIONS:
+        query = query.where(AuditEvent.action == action)
+    elif action:
         query = query.where(AuditEvent.action.startswith(action))
     edition_id = request.args.get("edition", type=db_int)
     if edition_id:
@@ -35,7 +39,15 @@ def index():
     if check.intact and check.checked:
         advance_checkpoint(check)
         db.session.commit()
-    return render_template("audit/index.html", page=page, action=action, check=check)
+    actions = sorted(((code, str(text)) for code, text in ACTIONS.items()), key=lambda a: a[1])
+    return render_template(
+        "audit/index.html",
+        page=page,
+        lines=describe(page.items),
+        action=action,
+        actions=actions,
+        check=check,
+    )
 
 
 from app.audit.cli import audit_cli  # noqa: E402  (flask audit ...)

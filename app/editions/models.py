@@ -60,6 +60,14 @@ class ConsensusScoring(enum.Enum):
     mean = "mean"
 
 
+class FeedbackResultMode(enum.Enum):
+    """How an office's feedback report prints its result: a band of
+    `feedback_band_width` points (e.g. 45–60 %), or the exact percentage."""
+
+    band = "band"
+    exact = "exact"
+
+
 # The tie-break chain an edition declares unless it says otherwise; the keys
 # are checked by app.results.numbers.parse_tie_rule.
 DEFAULT_TIE_RULE = "stage2,checklist,stage1"
@@ -93,6 +101,7 @@ class Edition(db.Model):
         sa.CheckConstraint(
             "names_revealed_at IS NULL OR blind_chapter", name="revealed_only_when_blind"
         ),
+        sa.CheckConstraint("feedback_band_width BETWEEN 5 AND 50", name="feedback_band_width"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +159,15 @@ class Edition(db.Model):
     names_revealed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    # The offices' feedback reports (app/results/feedback_report.py): the
+    # result as a band or exactly, and when the organizer published the
+    # reports to the offices (None: not published). Apart from
+    # `feedback_published`, which shows the scores on the office's page.
+    feedback_result_mode: Mapped[FeedbackResultMode] = mapped_column(
+        default=FeedbackResultMode.band
+    )
+    feedback_band_width: Mapped[int] = mapped_column(default=15)
+    feedback_reports_published_at: Mapped[dt.datetime | None]
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("edition.id", ondelete="SET NULL")
     )
@@ -271,6 +289,17 @@ class Edition(db.Model):
 
     def criteria_for_stage(self, stage: int) -> list[Criterion]:
         return [c for a in self.areas for c in a.criteria if c.stage == stage]
+
+    def can_manage_feedback_reports(self, user) -> bool:
+        """Organizers make, publish and withdraw the offices' feedback
+        reports, from the chapter's deliberation on (the ranking snapshot
+        their numbers come from exists then); not while a blinded chapter's
+        names are hidden (the page and the reports name the offices)."""
+        return _is_organizer(user) and self.chapter_open and not self.names_hidden
+
+    def can_publish_feedback_reports(self, user) -> bool:
+        """Publishing needs the results public too: a report tells an office its result."""
+        return self.can_manage_feedback_reports(user) and self.results_public
 
     def can_export_results(self, user) -> bool:
         """Download the edition's ranking, every score with the jurors'

@@ -312,6 +312,9 @@ def copy_edition(source: Edition, *, actor, name: str, slug: str, year: int) -> 
         jurors_per_application=source.jurors_per_application,
         peer_scores_visible=source.peer_scores_visible,
         **{f: getattr(source, f) for f in RESULTS_FIELDS},
+        # How the feedback reports show each office's result (not whether they are published).
+        feedback_result_mode=source.feedback_result_mode,
+        feedback_band_width=source.feedback_band_width,
         status=EditionStatus.draft,
         copied_from_id=source.id,
     )

@@ -20,6 +20,7 @@ from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg
 from app.jury import services, workspace
+from app.jury.board import assignment_rows
 from app.jury.forms import (
     AutoAssignForm,
     ConflictForm,
@@ -122,10 +123,12 @@ def assignments(edition_id: int):
         query = query.where(Application.id.in_(short_ids))
     page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     short = len(short_ids)
-    jurors = services.accepted_jurors(edition)
-    conflicted: dict[int, list[int]] = {}
-    for juror_id, office_id in services.conflict_pairs(edition):
-        conflicted.setdefault(office_id, []).append(juror_id)
+    rows = assignment_rows(
+        page.items,
+        stage=stage,
+        jurors=services.accepted_jurors(edition),
+        conflicts=services.conflict_pairs(edition),
+    )
     auto_form = AutoAssignForm(stage=stage, per_application=target, formdata=None)
     return render_template(
         "jury/assignments.html",
@@ -134,12 +137,11 @@ def assignments(edition_id: int):
         target=target,
         only_missing=only_missing,
         page=page,
+        rows=rows,
         eligible=len(coverage),
         short=short,
         progress=services.juror_progress(edition, stage),
         auto_form=auto_form,
-        jurors=jurors,
-        conflicted=conflicted,
     )
 
 

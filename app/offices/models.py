@@ -210,6 +210,21 @@ class Application(db.Model):
             getattr(user, "is_authenticated", False) and user.is_organizer
         )
 
+    def can_download_feedback(self, user) -> bool:
+        """Its feedback report PDF (app/results/feedback_report.py):
+        organizers from the chapter on (to check it before publishing); the
+        office's own users once the organizer has published the reports
+        (which needs the results public). Whether the file exists is the
+        view's 404, not a permission."""
+        edition = self.edition
+        if getattr(user, "is_authenticated", False) and user.is_organizer:
+            return edition.chapter_open
+        return (
+            edition.results_public
+            and edition.feedback_reports_published_at is not None
+            and self.can_manage(user)
+        )
+
     def can_reopen(self, user) -> bool:
         """Organizers return a submitted application to its office while stage 1
         has not closed (the deadline rules are app.offices.services')."""

@@ -51,7 +51,7 @@ from app.offices.models import (
     OfficeType,
     Voivodeship,
 )
-from app.results import office_view
+from app.results import feedback_report, office_view
 from app.timeutil import from_local
 
 bp = Blueprint("offices", __name__)
@@ -446,6 +446,9 @@ def application_detail(application_id: int):
         diplomas=diplomas,
         feedback=feedback,
         own_result=own_result,
+        has_feedback_report=sees_results
+        and application.can_download_feedback(current_user)
+        and feedback_report.report_path(application).is_file(),
         reopen_form=ReopenForm() if application.can_reopen(current_user) else None,
         timeline=edition_timeline.timeline(application) if is_owner else None,
     )

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.editions.forms import strip
 from app.forms import BaseForm
@@ -48,3 +56,24 @@ class BlindViewForm(BaseForm):
 
 class RevealNamesForm(BaseForm):
     """Reveal a blinded chapter's names (the form carries only its CSRF token)."""
+
+
+class FeedbackSettingsForm(BaseForm):
+    """How the feedback reports print an office's own result."""
+
+    mode = SelectField(
+        _l("The office's result is shown"),
+        choices=[
+            ("band", _l("as a band (e.g. 45–60 %)")),
+            ("exact", _l("as an exact percentage")),
+        ],
+    )
+    band_width = IntegerField(
+        _l("Band width (percentage points)"),
+        validators=[InputRequired(), NumberRange(min=5, max=50)],
+    )
+    submit = SubmitField(_l("Save the report settings"))
+
+
+class FeedbackActionForm(BaseForm):
+    """Make the reports, publish or withdraw them (only the CSRF token)."""

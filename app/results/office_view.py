@@ -43,6 +43,14 @@ def office_result(application: Application) -> OfficeResult | None:
     edition = application.edition
     if not (edition.results_public and edition.feedback_published):
         return None
+    return snapshot_result(application)
+
+
+def snapshot_result(application: Application) -> OfficeResult | None:
+    """The entry's line of the current ranking snapshot, whatever is
+    published (the feedback report is made before it is published); None
+    without a snapshot or when the entry is not in it. Three queries."""
+    edition = application.edition
     current = snapshots.current(edition)
     if current is None:
         return None

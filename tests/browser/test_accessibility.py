@@ -405,6 +405,7 @@ PAGES = [
     ("organizer", "/organizer/editions/{chapter}/diplomas", None),
     ("organizer", "/organizer/editions/{chapter}/diplomas/design", None),
     ("organizer", "/organizer/editions/{chapter}/diplomas/{chapter_diploma}/revoke", None),
+    ("organizer", "/organizer/editions/{chapter}/feedback-reports", None),
     ("anonymous", "/verify/{diploma_code}", None),
     ("juror", "/jury/editions", None),
     ("juror", "/jury/editions/{pilot}/entries?stage=1", None),

@@ -233,6 +233,16 @@ ROUTES: dict[str, Route] = {
     "diplomas.generate_participation": Route(ORGANIZER, args=PAST),
     "diplomas.revoke": Route(ORGANIZER, args=PAST),
     "jobs.status": Route(ORGANIZER),
+    # Feedback reports (issue 14 item 7) of the finished 2025 edition, where
+    # the office's report is made and published.
+    "feedback_reports.index": Route(ORGANIZER, args=PAST),
+    "feedback_reports.settings": Route(ORGANIZER, args=PAST),
+    "feedback_reports.generate": Route(ORGANIZER, args=PAST),
+    "feedback_reports.publish": Route(ORGANIZER, args=PAST),
+    "feedback_reports.unpublish": Route(ORGANIZER, args=PAST),
+    "feedback_reports.download": Route(
+        OWNER_OFFICE | {"organizer": 200}, args={"application_id": "past_application_id"}
+    ),
     "verify.verify": Route(PUBLIC, values={"code": "matrix-diploma-code-0000000000000001"}),
     "offices.edition_applications": Route(ORGANIZER),
     # ---- jury: organizers ---------------------------------------------------------------

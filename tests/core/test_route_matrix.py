@@ -30,6 +30,7 @@ from app.jury.visits.models import (
 from app.offices import uploads
 from app.offices.models import Application, Document
 from app.public.models import NewsPost, Photo, RulesAttachment
+from app.results import feedback_report
 from app.timeutil import utcnow
 from tests.core.hostile import login, rule_url, seed_and_users
 from tests.core.route_matrix import HIDES_EXISTENCE, LOGIN, REFUSALS, ROLES, ROUTES
@@ -164,6 +165,10 @@ def build_world() -> tuple[dict[str, User], dict[str, str]]:
     db.session.add(diploma)
     _file(uploads.diplomas_dir() / diploma.stored_name, b"%PDF-1.4\n%%EOF\n")
 
+    # The office's feedback report of the finished edition, published.
+    past.feedback_reports_published_at = utcnow()
+    _file(feedback_report.report_path(award.application), b"%PDF-1.4\n%%EOF\n")
+
     run = JobRun(kind="diplomas", edition_id=past.id, status=JobStatus.done, total=1, done=1)
     db.session.add(run)
 
@@ -193,6 +198,7 @@ def build_world() -> tuple[dict[str, User], dict[str, str]]:
         "area_id": _one(sa.select(Area.id).where(Area.edition_id == pilot.id)),
         "category_id": application.category_id,
         "past_category_id": award.application.category_id,
+        "past_application_id": award.application_id,
         "criterion_id": _one(sa.select(Criterion.id).join(Area).where(Area.edition_id == pilot.id)),
         "question_id": _one(sa.select(Question.id).join(Area).where(Area.edition_id == pilot.id)),
         "item_id": _one(sa.select(ChecklistItem.id).where(ChecklistItem.edition_id == pilot.id)),

@@ -107,10 +107,13 @@ def test_copy_brings_categories_areas_criteria_and_questions(make, db):
     assert "edition.copy" in actions(db)
 
 
-def test_copy_brings_the_diploma_design(make, db):
+def test_copy_brings_the_diploma_design_and_report_settings(make, db):
     from app.awards.diploma_models import DiplomaDesign
+    from app.editions.models import FeedbackResultMode
 
     source = make.edition(status=EditionStatus.archived)
+    source.feedback_result_mode = FeedbackResultMode.exact
+    source.feedback_band_width = 20
     db.session.add(
         DiplomaDesign(
             edition_id=source.id,
@@ -125,6 +128,8 @@ def test_copy_brings_the_diploma_design(make, db):
     copy = services.copy_edition(
         source, actor=make.organizer(), name="PU 2028", slug="pu-2028", year=2028
     )
+    assert copy.feedback_result_mode is source.feedback_result_mode
+    assert copy.feedback_band_width == source.feedback_band_width
     design = db.session.get(DiplomaDesign, copy.id)
     assert design.template_laureate == "quality_mark" and design.certificate_valid_years == 3
     assert design.logo_name == "logo-abc.png" and design.signer1_name == "Anna Nowak"

@@ -408,7 +408,7 @@ def test_assignments_page_and_auto_assign(client, make, login_as, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 6
     assert "assignment.auto" in _actions(db)
     missing = client.get(url + "?missing=1&n=3").get_data(as_text=True)
-    cell = f"<td>{apps[0].office.name} ("
+    cell = f">{apps[0].office.name} ("
     assert cell in missing
     complete = client.get(url + "?missing=1&n=2").get_data(as_text=True)
     assert cell not in complete
@@ -522,6 +522,36 @@ def test_assignments_page_offers_each_entry_only_free_jurors(client, make, login
     select = select[: select.index("</select>")]
     assert f'<option value="{free.id}">Free Juror</option>' in select
     assert "Already Assigned" not in select and "Has Conflict" not in select
+
+
+def test_assignments_page_juror_choice_starts_empty_and_says_none(client, make, login_as, db):
+    """Issue 18, item 8: a row's juror list starts on an empty, required
+    "— wybierz —" (no juror assigned by a careless click), and a row with no
+    juror says so; the tables stack on a narrow screen (data-label per cell)."""
+    login_as("organizer")
+    edition = make.edition(status=EditionStatus.stage1)
+    application = make.application(edition=edition, status=ApplicationStatus.submitted)
+    make.juror(edition=edition, full_name="Free Juror")
+    db.session.commit()
+    html = client.get(f"/organizer/editions/{edition.id}/assignments?stage=1").get_data(
+        as_text=True
+    )
+    select = html[html.index(f'id="juror-{application.id}"') :]
+    select = select[: select.index("</select>")]
+    assert 'name="juror_id" required>' in select
+    first = select[select.index("<option") :]
+    assert first.startswith('<option value="" selected>— wybierz —</option>')
+    assert select.count("selected") == 1
+    assert "Nie przydzielono jeszcze żadnego jurora." in html
+    assert 'class="table-stack"' in html and 'data-label="Przydzieleni jurorzy"' in html
+    # The empty choice, sent anyway, assigns nobody and says why.
+    response = client.post(
+        f"/organizer/editions/{edition.id}/assignments/add",
+        data={"stage": "1", "application_id": application.id, "juror_id": ""},
+        follow_redirects=True,
+    )
+    assert "Wybierz jurora." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
 
 
 def test_auto_assign_race_gives_a_message_not_an_error(client, make, login_as, db, monkeypatch):
