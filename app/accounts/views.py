@@ -106,7 +106,8 @@ def login():
         if user is None:
             g.login_failed = True
             db.session.commit()  # keep the failed-login audit event
-            flash(_("Wrong e-mail or password."), "error")
+            # In the form's error summary, which takes focus (no second box).
+            form.form_errors.append(_("Wrong e-mail or password."))
         else:
             login_user(user, remember=form.remember.data)
             db.session.commit()

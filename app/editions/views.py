@@ -22,7 +22,7 @@ from app import navigation
 from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
 from app.awards import publishing as award_publishing
-from app.editions import services
+from app.editions import next_step, services
 from app.editions.forms import (
     AreaForm,
     CategoryForm,
@@ -209,9 +209,9 @@ def copy(edition_id: int):
 @organizer_required
 def dashboard(edition_id: int):
     edition = _edition(edition_id)
-    return render_template(
-        "editions/dashboard.html", edition=edition, board=services.dashboard(edition)
-    )
+    board = services.dashboard(edition)
+    step = next_step.next_step(next_step.edition_facts(edition, board))
+    return render_template("editions/dashboard.html", edition=edition, board=board, step=step)
 
 
 # ---------------------------------------------------------------- phases

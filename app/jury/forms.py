@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -70,8 +71,25 @@ class InvitationResponseForm(BaseForm):
         return ok
 
 
+def _office_id(value):
+    """The chosen office's id; 0 for the empty "choose" option."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 class ConflictForm(BaseForm):
-    office_id = HiddenField(validators=[DataRequired()])
+    """Declare a conflict with one of the edition's applicant offices, picked
+    from a list grouped by voivodeship (`offices`: (voivodeship label,
+    [(office id, "name (city)")...]) pairs), not typed."""
+
+    office_id = SelectField(
+        _l("Office"),
+        coerce=_office_id,
+        validators=[DataRequired(_l("Choose the office you have a conflict of interest with."))],
+        invalid_choice_message=_l("Choose an office from the list."),
+    )
     reason = TextAreaField(
         _l("Reason for the conflict"),
         filters=[strip],
@@ -81,6 +99,13 @@ class ConflictForm(BaseForm):
         ),
     )
     submit = SubmitField(_l("Declare the conflict"))
+
+    def __init__(self, *args, offices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {None: [(0, _l("— choose an office —"))]}
+        for group, options in offices:
+            choices[group] = options
+        self.office_id.choices = choices
 
 
 class AutoAssignForm(BaseForm):

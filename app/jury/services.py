@@ -24,8 +24,9 @@ from app.jury.models import (
     ScoreSheet,
     SheetStatus,
 )
+from app.labels import label
 from app.mail import send_mail
-from app.offices.models import Application, ApplicationStatus, Office
+from app.offices.models import Application, ApplicationStatus, Office, Voivodeship
 from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
@@ -204,27 +205,24 @@ def membership_for(edition: Edition, user) -> JuryMembership | None:
 # ---- conflicts of interest -------------------------------------------------
 
 
-def search_applicants(edition: Edition, q: str, *, limit: int = 30) -> list[Office]:
-    """Offices with an entry in the edition whose name or city contains `q`."""
-    q = (q or "").strip().lower()
-    if not q:
-        return []
-    pattern = f"%{q}%"
-    return list(
-        db.session.scalars(
-            sa.select(Office)
-            .join(Application, Application.office_id == Office.id)
-            .where(
-                Application.edition_id == edition.id,
-                sa.or_(
-                    sa.func.lower(Office.name).like(pattern),
-                    sa.func.lower(Office.city).like(pattern),
-                ),
-            )
-            .order_by(Office.name, Office.id)
-            .limit(limit)
-        )
+def applicant_offices(edition: Edition, juror) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The offices with an entry in the edition that the juror has not declared
+    a conflict with yet, for the declaration's list: (voivodeship, [(office
+    id, "name (city)")...]) in the order of the voivodeships, then of the
+    names. One query."""
+    declared = sa.select(ConflictOfInterest.office_id).where(
+        ConflictOfInterest.edition_id == edition.id, ConflictOfInterest.juror_id == juror.id
     )
+    rows = db.session.execute(
+        sa.select(Office.id, Office.name, Office.city, Office.voivodeship)
+        .join(Application, Application.office_id == Office.id)
+        .where(Application.edition_id == edition.id, Office.id.not_in(declared))
+        .order_by(Office.name, Office.id)
+    ).all()
+    groups: dict[Voivodeship, list[tuple[int, str]]] = {}
+    for office_id, name, city, voivodeship in rows:
+        groups.setdefault(voivodeship, []).append((office_id, f"{name} ({city})"))
+    return [(label(v), groups[v]) for v in Voivodeship if v in groups]
 
 
 def _organizer_emails() -> list[str]:

@@ -77,12 +77,17 @@ def my_entries(edition_id: int):
         status=status,
         page=page_arg(),
     )
+    # An empty list says when entries will come and how many to expect.
+    outlook = (
+        workspace.outlooks(current_user, [membership])[0] if not entries.counts["all"] else None
+    )
     consensus = None
     if edition.has_consensus(stage):
         consensus = progress_for(current_user, stage, [r.application_id for r in entries.rows])
     return render_template(
         "jury/entries.html",
         consensus=consensus,
+        outlook=outlook,
         edition=edition,
         stage=stage,
         stage_title=STAGE_TITLES[stage],
@@ -144,7 +149,14 @@ def _field_labels(criteria) -> dict[str, str]:
 
 
 def _render_entry(
-    assignment: Assignment, form: SheetForm, *, typed=None, errors=None, conflict=False, status=200
+    assignment: Assignment,
+    form: SheetForm,
+    *,
+    typed=None,
+    errors=None,
+    problem=None,
+    conflict=False,
+    status=200,
 ):
     """The entry page. `typed` holds what the user sent when the page comes
     back after a refused save (nothing typed is lost); else the saved sheet."""
@@ -173,6 +185,8 @@ def _render_entry(
             form=form,
             typed=typed,
             errors=errors or {},
+            # The error summary's lead: what happened to the save.
+            problem=problem,
             # Only the error summary reads them.
             labels=_field_labels(criteria) if errors else {},
             issue_slots=min(issues_typed + 2, sheets.MAX_ISSUES),
@@ -244,12 +258,12 @@ def entry(assignment_id: int):
         db.session.rollback()
         if autosave:
             return jsonify(saved=False, message=exc.message, errors=exc.errors), 422
-        flash(exc.message, "error")
         return _render_entry(
             _load_assignment(assignment_id),
             form,
             typed=request.form,
             errors=exc.errors,
+            problem=exc.message,
             status=422,
         )
     if autosave:
@@ -267,10 +281,11 @@ def entry(assignment_id: int):
         except sheets.SheetProblems as exc:
             # The draft is saved; what is missing is shown beside each field.
             db.session.rollback()
-            flash(exc.message, "error")
             assignment = _load_assignment(assignment_id)
             form = SheetForm(sheet=assignment.sheet, formdata=None)
-            return _render_entry(assignment, form, errors=exc.errors, status=422)
+            return _render_entry(
+                assignment, form, errors=exc.errors, problem=exc.message, status=422
+            )
         flash(_("The score sheet has been submitted. Thank you!"), "success")
         if current_user.is_organizer:
             return redirect(url_for(".overview", edition_id=edition_id, stage=stage))

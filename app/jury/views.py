@@ -19,7 +19,7 @@ from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg
-from app.jury import services
+from app.jury import services, workspace
 from app.jury.board import assignment_rows
 from app.jury.forms import (
     AutoAssignForm,
@@ -278,7 +278,11 @@ def my_editions():
         .options(selectinload(JuryMembership.edition))
         .order_by(Edition.year.desc(), Edition.id.desc())
     ).all()
-    return render_template("jury/my_editions.html", memberships=memberships)
+    return render_template(
+        "jury/my_editions.html",
+        memberships=memberships,
+        outlooks=workspace.outlooks(current_user, memberships),
+    )
 
 
 @bp.route("/jury/memberships/<int:membership_id>/respond", methods=["POST"])
@@ -314,15 +318,16 @@ def _accepted_membership(edition: Edition) -> JuryMembership:
 def conflicts(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     membership = _accepted_membership(edition)
-    q = request.args.get("q", "").strip()
-    selected = None
-    office_id = request.values.get("office_id", type=db_int)
-    if office_id:
-        selected = db.session.get(Office, office_id)
-        if selected is None:
-            abort(404)
-    form = ConflictForm(office_id=office_id)
-    if form.validate_on_submit() and selected is not None:
+    # ?office_id= preselects an office in the list (a link from elsewhere).
+    preselected = request.args.get("office_id", type=db_int)
+    if preselected and db.session.get(Office, preselected) is None:
+        abort(404)
+    form = ConflictForm(
+        offices=services.applicant_offices(edition, current_user),
+        data={"office_id": preselected} if preselected else None,
+    )
+    if form.validate_on_submit():
+        selected = db.session.get(Office, form.office_id.data)
         try:
             services.declare_conflict(
                 edition, juror=current_user, office=selected, reason=form.reason.data
@@ -353,9 +358,6 @@ def conflicts(edition_id: int):
         "jury/conflicts.html",
         edition=edition,
         membership=membership,
-        q=q,
-        results=services.search_applicants(edition, q),
-        selected=selected,
         form=form,
         declared=declared,
     )

@@ -11,10 +11,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.editions.models import Area, Category, Criterion, Edition
+from app.editions.models import Area, Category, Criterion, Edition, EditionStatus
 from app.extensions import db
-from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
-from app.offices.models import Application, Office
+from app.jury.models import (
+    Assignment,
+    JuryMembership,
+    MembershipStatus,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
+from app.offices.models import Application, ApplicationStatus, Office
 
 
 @dataclass
@@ -180,3 +187,110 @@ def peer_sheets(assignment: Assignment) -> list[PeerSheet]:
         .order_by(User.full_name)
     ).all()
     return [PeerSheet(s.assignment.juror.full_name, s) for s in sheets]
+
+
+# ---- what a juror should expect and do next (issue 18) ---------------------------
+
+
+@dataclass
+class Outlook:
+    """Where one of a juror's editions stands for them. `key` says what to do:
+    "answer" (the invitation), "declare" (conflicts not confirmed yet),
+    "wait" (scoring has not started), "unassigned" (a stage is open and
+    nothing is assigned yet), "score" (sheets to submit), "done" (every sheet
+    of the open stage is in) or "" (nothing to do: declined, or scoring over)."""
+
+    membership: JuryMembership
+    key: str
+    stage: int = 1
+    starts: dt.date | None = None  # when the stage's scoring starts
+    ends: dt.date | None = None
+    assigned: int = 0
+    open_sheets: int = 0  # assigned and not submitted
+    expected: int = 0  # entries to expect before assignments exist (0: not known yet)
+
+
+def expected_entries(entries: int, jurors: int, per_application: int) -> int:
+    """About how many entries each juror scores: every entry gets
+    `per_application` jurors (never more than there are), shared evenly."""
+    if not entries or not jurors:
+        return 0
+    seats = entries * min(per_application, jurors)
+    return min(entries, -(-seats // jurors))
+
+
+def outlooks(juror: User, memberships: list[JuryMembership]) -> list[Outlook]:
+    """Each membership's outlook, in the memberships' order, in three grouped
+    queries whatever the number of editions."""
+    edition_ids = [m.edition_id for m in memberships]
+    if not edition_ids:
+        return []
+    sheets: dict[tuple[int, int], list[int]] = {}  # (edition, stage) -> [assigned, open]
+    for edition_id, stage, status, n in db.session.execute(
+        sa.select(Application.edition_id, Assignment.stage, ScoreSheet.status, sa.func.count())
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Assignment.juror_id == juror.id, Application.edition_id.in_(edition_ids))
+        .group_by(Application.edition_id, Assignment.stage, ScoreSheet.status)
+    ):
+        counts = sheets.setdefault((edition_id, stage), [0, 0])
+        counts[0] += n
+        if status in (None, SheetStatus.draft):
+            counts[1] += n
+    entries: dict[tuple[int, int], int] = {}
+    for edition_id, status, n in db.session.execute(
+        sa.select(Application.edition_id, Application.status, sa.func.count())
+        .where(
+            Application.edition_id.in_(edition_ids),
+            Application.status != ApplicationStatus.draft,
+        )
+        .group_by(Application.edition_id, Application.status)
+    ):
+        entries[edition_id, 1] = entries.get((edition_id, 1), 0) + n
+        if status is ApplicationStatus.qualified:
+            entries[edition_id, 2] = n
+    jurors = dict(
+        db.session.execute(
+            sa.select(JuryMembership.edition_id, sa.func.count())
+            .where(
+                JuryMembership.edition_id.in_(edition_ids),
+                JuryMembership.status == MembershipStatus.accepted,
+            )
+            .group_by(JuryMembership.edition_id)
+        ).all()
+    )
+    return [_outlook(m, sheets, entries, jurors.get(m.edition_id, 0)) for m in memberships]
+
+
+def _outlook(membership, sheets, entries, jurors) -> Outlook:
+    edition = membership.edition
+    if membership.status is MembershipStatus.invited:
+        return Outlook(membership, "answer")
+    if membership.status is not MembershipStatus.accepted:
+        return Outlook(membership, "")
+    if membership.conflicts_confirmed_at is None:
+        return Outlook(membership, "declare")
+    status = edition.status
+    if status.order > EditionStatus.stage2.order:
+        return Outlook(membership, "")
+    stage = 2 if status is EditionStatus.stage2 else 1
+    assigned, open_sheets = sheets.get((edition.id, stage), (0, 0))
+    outlook = Outlook(
+        membership,
+        "",
+        stage=stage,
+        starts=edition.stage1_start if stage == 1 else edition.stage2_start,
+        ends=edition.stage1_end if stage == 1 else edition.stage2_end,
+        assigned=assigned,
+        open_sheets=open_sheets,
+        expected=expected_entries(
+            entries.get((edition.id, stage), 0), jurors, edition.jurors_per_application
+        ),
+    )
+    if status.order < EditionStatus.stage1.order:
+        outlook.key = "wait"
+    elif not assigned:
+        outlook.key = "unassigned"
+    else:
+        outlook.key = "score" if open_sheets else "done"
+    return outlook

@@ -28,13 +28,14 @@ from app.accounts.decorators import office_required, organizer_required
 from app.accounts.models import Role
 from app.awards import publishing as award_publishing
 from app.awards.models import Diploma
-from app.editions.models import Category, Edition
+from app.editions.models import Category, Edition, EditionStatus
 from app.errors import LaurelError
 from app.extensions import db, limiter
 from app.inputs import page_arg
 from app.jury import feedback as jury_feedback
 from app.labels import choices
 from app.offices import services, uploads
+from app.offices import timeline as edition_timeline
 from app.offices.forms import (
     ApplicationFilterForm,
     ApplyForm,
@@ -55,7 +56,7 @@ from app.timeutil import from_local
 
 bp = Blueprint("offices", __name__)
 
-navigation.add("offices.dashboard", _l("My application"), Role.office, order=10)
+navigation.add("offices.dashboard", _l("My applications"), Role.office, order=10)
 
 PER_PAGE = 50
 
@@ -169,6 +170,12 @@ def dashboard():
         office=office,
         applications=applications,
         open_editions=open_editions,
+        # Where each entry of an edition not yet archived stands, and what comes next.
+        timelines=[
+            (a, edition_timeline.timeline(a))
+            for a in applications
+            if a.edition.status is not EditionStatus.archived
+        ],
     )
 
 
@@ -260,14 +267,19 @@ def edit_application(application_id: int):
             db.session.commit()
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for("offices.edit_application", application_id=application.id))
+        # One error summary at the top of the form says what happened and
+        # links to each answer in error; no second box.
         if form.version.errors:
             # A missing or forged version: the concurrent-edit check cannot be made.
-            flash(_("Nothing was saved: the form is incomplete. Reload the page."), "error")
+            form.version.errors = []
+            problem = _("Nothing was saved: the form is incomplete. Reload the page.")
             return render_template(
-                "offices/edit.html", **_edit_context(application, form, areas)
+                "offices/edit.html", **_edit_context(application, form, areas), problem=problem
             ), 409
-        flash(_("Nothing was saved: correct the marked answers and save again."), "error")
-        return render_template("offices/edit.html", **_edit_context(application, form, areas)), 422
+        problem = _("Nothing was saved: correct the answers listed below and save again.")
+        return render_template(
+            "offices/edit.html", **_edit_context(application, form, areas), problem=problem
+        ), 422
     return render_template("offices/edit.html", **_edit_context(application, form, areas))
 
 
@@ -438,6 +450,7 @@ def application_detail(application_id: int):
         and application.can_download_feedback(current_user)
         and feedback_report.report_path(application).is_file(),
         reopen_form=ReopenForm() if application.can_reopen(current_user) else None,
+        timeline=edition_timeline.timeline(application) if is_owner else None,
     )
 
 

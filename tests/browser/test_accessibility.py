@@ -341,7 +341,12 @@ def _submit_incomplete_sheet(page):
 
 def _submit_empty_registration(page):
     page.get_by_role("button", name="Zarejestruj urząd").click()
-    expect(page.locator(".form-errors")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
+def _login_without_anything(page):
+    page.get_by_role("button", name="Zaloguj się").click()
+    expect(page.locator("#error-summary")).to_be_focused()
 
 
 def _departure_without_reason(page):
@@ -364,6 +369,7 @@ E = "/organizer/editions/{edition}"
 PAGES = [
     ("anonymous", "/", None),
     ("anonymous", "/account/login", None),
+    ("anonymous", "/account/login", _login_without_anything),
     ("anonymous", "/account/forgot", None),
     ("anonymous", "/office/register", None),
     ("anonymous", "/office/register", _submit_empty_registration),
@@ -428,7 +434,8 @@ PAGES = [
     ("juror", "/jury/visits/{planned_visit}", None),
     ("juror", "/jury/visits/{submitted_visit}", None),
     ("juror", "/jury/applications/{stage2_entry}/findings", None),
-    ("juror", "/jury/editions/{edition}/conflicts?q=Urz%C4%85d&office_id={office}", None),
+    ("juror", "/jury/editions/{edition}/conflicts?office_id={office}", None),
+    ("juror", "/jury/editions/{edition}/entries", None),
     ("office", "/office/", None),
     ("office", "/office/applications/{draft}", None),
     ("office", "/office/applications/{draft}", _questionnaire_out_of_range),

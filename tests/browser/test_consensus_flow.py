@@ -82,7 +82,7 @@ def test_three_jurors_reach_a_consensus(live_server, browser, browser_context_ar
     objector.get_by_role("link", name="Ocena konsensusowa: Urząd Gminy Zielonka").click()
     objector.get_by_label("Zgłaszam sprzeciw (uzasadnij poniżej)").check()
     objector.get_by_role("button", name="Wyślij odpowiedź").click()
-    expect(objector.locator(".flash-error")).to_be_visible()  # the comment is required
+    expect(objector.locator("#error-summary")).to_be_focused()  # the comment is required
     objector.get_by_label("Zgłaszam sprzeciw (uzasadnij poniżej)").check()
     objector.get_by_label("Komentarz").fill("Czas oczekiwania: 9 to za dużo, wystarczy 8.")
     objector.get_by_role("button", name="Wyślij odpowiedź").click()

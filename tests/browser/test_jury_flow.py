@@ -49,7 +49,8 @@ def test_juror_declares_reads_and_scores(live_server, page, db, make):
     page.goto(live_server.url + f"/jury/editions/{edition.id}/entries")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Konflikt")
     page.get_by_role("button", name="Nie mam innych konfliktów interesów").click()
-    page.get_by_role("link", name="Moje zgłoszenia").click()
+    # "What to do next" and the edition's row both lead to the entries.
+    page.get_by_role("link", name="Moje zgłoszenia").first.click()
     expect(page.get_by_role("cell", name="Urząd Gminy Zielonka Miasto")).to_be_visible()
     page.get_by_role("link", name="Oceń: Urząd Gminy Zielonka").click()
     expect(page.get_by_role("heading", name="Karta ocen")).to_be_visible()

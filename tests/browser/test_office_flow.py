@@ -50,7 +50,7 @@ def test_office_registers_applies_and_submits(live_server, page, db, make, tmp_p
     page.get_by_label("E-mail").fill("anna@zielonka.example.org")
     page.get_by_label("Hasło").fill(PASSWORD)
     page.get_by_role("button", name="Zaloguj się").click()
-    page.get_by_role("link", name="Moje zgłoszenie").click()
+    page.get_by_role("link", name="Moje zgłoszenia").click()
     expect(page.get_by_text("Rejestracja oczekuje na potwierdzenie", exact=False)).to_be_visible()
 
     # The organizer approves the office (their pages are another part of Laurel).

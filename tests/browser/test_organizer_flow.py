@@ -169,10 +169,10 @@ def test_organizer_prepares_an_edition_and_opens_applications(
     _edition_menu(page).get_by_role("link", name="Fazy").click()
     expect(page.get_by_text("nie może jeszcze przejść", exact=False)).to_have_count(0)
     page.get_by_role("button", name="Przejdź do następnej fazy").click()
-    expect(page.get_by_text("Edycja jest teraz w fazie „Nabór wniosków otwarty”.")).to_be_visible()
-    expect(page.get_by_text("Bieżąca faza: Nabór wniosków otwarty")).to_be_visible()
+    expect(page.get_by_text("Edycja jest teraz w fazie „Nabór zgłoszeń otwarty”.")).to_be_visible()
+    expect(page.get_by_text("Bieżąca faza: Nabór zgłoszeń otwarty")).to_be_visible()
     _edition_menu(page).get_by_role("link", name="Pulpit").click()
-    expect(page.get_by_text("Faza: Nabór wniosków otwarty")).to_be_visible()
+    expect(page.get_by_text("Faza: Nabór zgłoszeń otwarty")).to_be_visible()
 
     # The e-mailed link opens the invitation for the juror (a browser with no session).
     juror_context = page.context.browser.new_context(locale="pl-PL")

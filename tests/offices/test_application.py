@@ -156,6 +156,12 @@ def test_a_validation_error_saves_nothing_and_keeps_what_was_typed(
         if typed != "maybe":
             assert typed in html
     assert answers_of(db, draft) == {}
+    # One error box (issue 18): the summary, linking to the field; a save says "save".
+    assert html.count("data-error-summary") == 1 and "flash-error" not in html
+    target = f"q_{getattr(q, field).id}" + ("-0" if field == "yes_no" else "")
+    assert f'href="#{target}"' in html
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "zapisz ponownie" in summary and "wyślij" not in summary.lower()
 
 
 def test_clearing_an_answer_removes_it(client, draft, questionnaire, office_user, login_as, db):

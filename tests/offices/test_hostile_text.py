@@ -35,7 +35,9 @@ def test_a_nul_in_an_otherwise_valid_registration_is_a_form_error(client, db):
         "/office/register", data=_registration(name="Urząd\x00Gminy", contact_name="Jan\x1b")
     )
     assert response.status_code == 200
-    assert response.text.count("znaki sterujące") == 2
+    # Each field's own message, and the same two in the error summary's links.
+    assert response.text.count("znaki sterujące") == 4
+    assert 'href="#name"' in response.text and 'href="#contact_name"' in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Office)) == 0
     # The same registration without them goes through.
     assert client.post("/office/register", data=_registration()).status_code == 302

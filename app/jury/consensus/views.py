@@ -47,7 +47,16 @@ def _load(consensus_id: int):
     return consensus
 
 
-def _render(consensus, *, typed=None, errors=None, draft_form=None, response_form=None, status=200):
+def _render(
+    consensus,
+    *,
+    typed=None,
+    errors=None,
+    problem=None,
+    draft_form=None,
+    response_form=None,
+    status=200,
+):
     criteria = services.stage_criteria(consensus.application.edition_id, consensus.stage)
     rows = services.side_by_side(consensus, criteria)
     can_draft = consensus.can_draft(current_user)
@@ -82,6 +91,7 @@ def _render(consensus, *, typed=None, errors=None, draft_form=None, response_for
             draft_form=draft_form,
             typed=typed or {},
             errors=errors or {},
+            problem=problem,
             issue_slots=min(
                 sum(1 for k, v in (typed or {}).items() if k.startswith("issue-") and v) + 2,
                 sheets.MAX_ISSUES,
@@ -126,11 +136,11 @@ def draft(consensus_id: int):
         return redirect(url_for(".review", consensus_id=consensus_id))
     except sheets.SheetProblems as exc:
         db.session.rollback()
-        flash(exc.message, "error")
         return _render(
             _load(consensus_id),
             typed=request.form,
             errors=exc.errors,
+            problem=exc.message,
             draft_form=form,
             status=422,
         )
@@ -152,7 +162,7 @@ def respond(consensus_id: int):
         abort(403)
     form = ResponseForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was sent: correct the marked fields."), "error")
+        # The form's error summary lists each field; no second box.
         return _render(consensus, response_form=form, status=422)
     try:
         services.respond(
@@ -164,7 +174,6 @@ def respond(consensus_id: int):
     except LaurelError as exc:
         db.session.rollback()
         form.comment.errors = [exc.message]
-        flash(exc.message, "error")
         return _render(_load(consensus_id), response_form=form, status=422)
     db.session.commit()
     if consensus.status is ConsensusStatus.final:
