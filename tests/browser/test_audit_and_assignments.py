@@ -107,3 +107,17 @@ def test_assignments_page_asks_for_a_juror_and_fits_a_narrow_screen(live_server,
     # "Remove" is a link-styled button: link-coloured, not white on white.
     remove = page.get_by_role("button", name=f"Usuń: Jan Juror, {application.office.name}")
     assert remove.evaluate("e => getComputedStyle(e).color") == "rgb(10, 79, 163)"
+
+
+def test_the_edition_dashboard_fits_a_narrow_screen(live_server, page, db, make):
+    """Issue 18, item 8: the dashboard's tables (1,124 px wide before) stack at 320 px."""
+    organizer = make.organizer(email="ewa@example.org")
+    edition = make.edition(status=EditionStatus.stage1, categories=3)
+    for _ in range(3):
+        make.application(edition=edition, status=ApplicationStatus.submitted)
+    db.session.commit()
+    _sign_in(page, live_server, organizer.email)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + f"/organizer/editions/{edition.id}/")
+    assert page.evaluate(OVERFLOWING_TABLES) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
