@@ -15,7 +15,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # diploma into a picture whose QR code the tests decode.
 SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-deps runtime-deps catalogs lint migrate seed clean bench
+.PHONY: run test install system-deps runtime-deps catalogs lint migrate seed clean bench bench-organizer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,12 @@ $(VENV)/.bench-installed: pyproject.toml | $(VENV)/.installed
 
 bench: $(VENV)/.bench-installed catalogs
 	$(BIN)/python bench/load.py
+
+# The organizer's pages at national scale, with requests/s under gunicorn and wrk.
+bench-organizer: $(VENV)/.bench-installed catalogs
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/organizer_scale.py --throughput
 
 # Style and a security scan: ruff, then bandit failing on any high-severity
 # finding (-lll). Medium findings are the sanitised-HTML Markup calls.

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from app.accounts.models import User
 from app.jury.models import Assignment
 from app.offices.models import Application
@@ -16,6 +18,10 @@ class AssignmentRow:
     application: Application
     assignments: list[Assignment]  # this stage's, in the order loaded
     free_jurors: list[User]  # may still be assigned by hand
+    # The <option>s of `free_jurors`, joined from options escaped once per
+    # request: 50 rows x 50 jurors are 2,500 options, too many to build one by
+    # one in Jinja on a page organizers reload after every assignment.
+    free_options: Markup = Markup("")
 
 
 def assignment_rows(
@@ -32,10 +38,18 @@ def assignment_rows(
     conflicted: dict[int, set[int]] = {}
     for juror_id, office_id in conflicts:
         conflicted.setdefault(office_id, set()).add(juror_id)
+    # Markup.format escapes the juror's name.
+    option = {
+        j.id: Markup('<option value="{}">{}</option>').format(j.id, j.full_name) for j in jurors
+    }
     rows = []
     for application in applications:
         mine = [a for a in application.assignments if a.stage == stage]
         taken = {a.juror_id for a in mine} | conflicted.get(application.office_id, set())
         free = [j for j in jurors if j.id not in taken]
-        rows.append(AssignmentRow(application, mine, free))
+        # Each piece is Markup already escaped by Markup.format above; joining
+        # them as plain str (Markup.join would escape each one again, 2,500
+        # calls a page) keeps them as they are.
+        options = Markup("".join(option[j.id] for j in free))
+        rows.append(AssignmentRow(application, mine, free, options))
     return rows
