@@ -235,8 +235,12 @@ class Application(db.Model):
         )
 
     def deadline(self) -> dt.datetime | None:
-        """When changes stop: the office's own deadline after a reopen, else the edition's."""
-        return self.reopen_deadline or self.edition.applications_close_at
+        """When changes stop: the later of the edition's deadline and the
+        office's own after a reopen (accepts_changes allows either)."""
+        close = self.edition.applications_close_at
+        if self.reopen_deadline is None or close is None:
+            return self.reopen_deadline or close
+        return max(close, self.reopen_deadline)
 
     def accepts_changes(self, now: dt.datetime | None = None) -> bool:
         """A draft can be changed and submitted inside the edition's window, or,
