@@ -157,5 +157,7 @@ def status_json(run: JobRun) -> dict:
         "total": run.total,
         "percent": run.percent,
         "active": run.status.active,
-        "error": run.error if run.status is JobStatus.failed else "",
+        "error": run.shown_error,
+        "bar_max": run.bar_max,
+        "bar_value": run.bar_value,
     }

@@ -76,6 +76,25 @@ class JobRun(db.Model):
             return 100
         return int(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def bar_max(self) -> int:
+        """The progress bar's maximum: the job's size once known."""
+        return self.total or 1
+
+    @property
+    def bar_value(self) -> int:
+        """The progress bar's value: items done, or all of it once the job is
+        done without having counted anything."""
+        if self.total:
+            return self.done
+        return 1 if self.status is JobStatus.done else 0
+
+    @property
+    def shown_error(self) -> str:
+        """What went wrong, shown once the run has failed for good (a run
+        being retried shows its status only)."""
+        return self.error if self.status is JobStatus.failed else ""
+
     def can_view(self, user) -> bool:
         """Organizers follow every job (jobs are started from organizer pages)."""
         return bool(getattr(user, "is_authenticated", False) and user.is_organizer)

@@ -16,8 +16,9 @@
       .then(function (job) {
         var bar = box.querySelector("progress");
         if (bar) {
-          bar.max = job.total || 1;
-          bar.value = job.total ? job.done : (job.status === "done" ? 1 : 0);
+          // The rule is JobRun.bar_max / bar_value, sent in the JSON.
+          bar.max = job.bar_max;
+          bar.value = job.bar_value;
         }
         var set = function (selector, text) {
           var el = box.querySelector(selector);
