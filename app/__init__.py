@@ -84,6 +84,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from app import translating
+
+    translating.install(app, babel)
     # One Limiter object serves every app in the process (tests make many), and
     # its own on/off switch is global; so it is always initialised on, and each
     # app's RATELIMIT_ENABLED is read per request by the filter in extensions.py.

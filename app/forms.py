@@ -99,6 +99,11 @@ class BaseForm(FlaskForm):
     """FlaskForm (CSRF token, request data) plus the input guards above."""
 
     class Meta:
+        def get_translations(self, form):
+            from app.translating import wtforms_translations
+
+            return wtforms_translations
+
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             guards = _guards(field)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import request
 from flask_babel import get_locale
 
-from app.accounts.forms import LogoutForm
 from app.formatting import FILTERS
 from app.labels import label
 from app.navigation import items as nav_items
@@ -22,7 +21,6 @@ def register(app) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "logout_form": LogoutForm(),
             "nav_items": nav_items,
             "request_path": request.full_path.rstrip("?") if request else "/",
         }
