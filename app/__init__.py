@@ -98,6 +98,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+        from app import read_commits
+
+        read_commits.init_app(app)
 
     from app import models  # noqa: F401  (registers every table)
     from app.inputs import register as register_inputs
