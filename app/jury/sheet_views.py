@@ -31,9 +31,17 @@ from app.jury import oversight, services, sheets, workspace
 from app.jury.consensus.models import ConsensusStatus
 from app.jury.consensus.overview import progress_for
 from app.jury.forms import ExtendDueForm, ReminderForm, ReopenSheetForm, SheetForm, stored_fields
-from app.jury.models import Assignment, IssueCheck, ScoreSheet, SheetStatus
+from app.jury.models import (
+    Assignment,
+    IssueCheck,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+    SiteVisitIssue,
+)
 from app.offices import services as offices
-from app.offices.models import Application
+from app.offices.models import Answer, Application, Document
+from app.queries import fill, prebuilt
 from app.timeutil import format_local, utcnow
 
 bp = Blueprint("sheets", __name__)
@@ -103,38 +111,65 @@ def my_entries(edition_id: int):
 # ---- the entry page with its sheet ----------------------------------------------
 
 
+@prebuilt
+def _assignment_query(page: bool) -> sa.Select:
+    application, sheet = joinedload(Assignment.application), joinedload(Assignment.sheet)
+    options = [application.joinedload(Application.edition), sheet]
+    if page:
+        options += [
+            application.joinedload(Application.office),
+            application.joinedload(Application.category),
+            sheet.joinedload(ScoreSheet.last_saved_by),
+            joinedload(Assignment.juror),
+        ]
+    options.append(with_expression(Assignment.may_work, Assignment.may_work_expression()))
+    return (
+        sa.select(Assignment)
+        .where(Assignment.id == sa.bindparam("assignment_id"))
+        .options(*options)
+        # Fresh values (may_work too) even when the session holds the assignment already.
+        .execution_options(populate_existing=True)
+    )
+
+
+@prebuilt
+def _collection_queries() -> dict[str, sa.Select]:
+    return {
+        "scores": sa.select(Score).where(Score.sheet_id == sa.bindparam("id")),
+        "site_visit_issues": sa.select(SiteVisitIssue)
+        .where(SiteVisitIssue.sheet_id == sa.bindparam("id"))
+        .order_by(SiteVisitIssue.id),
+        "answers": sa.select(Answer).where(Answer.application_id == sa.bindparam("id")),
+        "documents": sa.select(Document)
+        .where(Document.application_id == sa.bindparam("id"))
+        .order_by(Document.uploaded_at),
+    }
+
+
 def _load_assignment(assignment_id: int, *, page: bool = True) -> Assignment:
     """The assignment with what its entry page shows, in five queries whatever
     the entry's size: the single rows (application, office, category, edition,
     juror, sheet, who saved it) and whether the juror may work on it (asked by
     every permission check) joined into the first, one query per list
     (answers, documents, scores, site-visit issues). A save (`page=False`)
-    needs only the edition and the sheet with its scores and issues."""
-    application, sheet = joinedload(Assignment.application), joinedload(Assignment.sheet)
-    options = [
-        application.joinedload(Application.edition),
-        sheet.selectinload(ScoreSheet.scores),
-        sheet.selectinload(ScoreSheet.site_visit_issues),
-    ]
-    if page:
-        options += [
-            application.joinedload(Application.office),
-            application.joinedload(Application.category),
-            application.selectinload(Application.answers),
-            application.selectinload(Application.documents),
-            sheet.joinedload(ScoreSheet.last_saved_by),
-            joinedload(Assignment.juror),
-        ]
-    options.append(with_expression(Assignment.may_work, Assignment.may_work_expression()))
-    assignment = db.session.scalar(
-        sa.select(Assignment)
-        .where(Assignment.id == assignment_id)
-        .options(*options)
-        # Fresh values (may_work too) even when the session holds the assignment already.
-        .execution_options(populate_existing=True)
-    )
+    needs only the edition and the sheet with its scores and issues. The
+    statements are prebuilt (see app/queries.py)."""
+    assignment = db.session.scalar(_assignment_query(page), {"assignment_id": assignment_id})
     if assignment is None:
         abort(404)
+    queries = _collection_queries()
+    sheet = assignment.sheet
+    if sheet is not None:
+        for attribute in ("scores", "site_visit_issues"):
+            fill(sheet, attribute, queries[attribute], {"id": sheet.id})
+    if page:
+        for attribute in ("answers", "documents"):
+            fill(
+                assignment.application,
+                attribute,
+                queries[attribute],
+                {"id": assignment.application_id},
+            )
     return assignment
 
 

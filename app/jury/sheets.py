@@ -36,6 +36,7 @@ from app.jury.models import (
     SiteVisitIssue,
 )
 from app.mail import send_mail
+from app.queries import prebuilt
 from app.timeutil import utcnow
 
 TEXT_LIMIT = 5000  # characters in one comment field
@@ -155,16 +156,24 @@ def _text_problem(text: str) -> str | None:
 # ---- what a sheet needs -------------------------------------------------------
 
 
+@prebuilt
+def _stage_criteria_query() -> sa.Select:
+    return (
+        sa.select(Criterion)
+        .join(Area, Area.id == Criterion.area_id)
+        .where(Area.edition_id == sa.bindparam("edition_id"))
+        .where(Criterion.stage == sa.bindparam("stage"))
+        .options(contains_eager(Criterion.area))
+        .order_by(Area.position, Area.id, Criterion.position, Criterion.id)
+    )
+
+
 def stage_criteria(assignment: Assignment) -> list[Criterion]:
     """The stage's criteria of the entry's edition, in area order (one query)."""
     return list(
         db.session.scalars(
-            sa.select(Criterion)
-            .join(Area, Area.id == Criterion.area_id)
-            .where(Area.edition_id == assignment.application.edition_id)
-            .where(Criterion.stage == assignment.stage)
-            .options(contains_eager(Criterion.area))
-            .order_by(Area.position, Area.id, Criterion.position, Criterion.id)
+            _stage_criteria_query(),
+            {"edition_id": assignment.application.edition_id, "stage": assignment.stage},
         )
     )
 

@@ -22,6 +22,7 @@ from app.jury.models import (
     SheetStatus,
 )
 from app.offices.models import Application, ApplicationStatus, Office
+from app.queries import prebuilt
 
 
 @dataclass
@@ -47,14 +48,20 @@ class EntryRow:
         )
 
 
+@prebuilt
+def _criteria_count_query() -> sa.Select:
+    return (
+        sa.select(sa.func.count(Criterion.id))
+        .join(Area, Area.id == Criterion.area_id)
+        .where(
+            Area.edition_id == sa.bindparam("edition_id"), Criterion.stage == sa.bindparam("stage")
+        )
+    )
+
+
 def criteria_count(edition: Edition, stage: int) -> int:
     return (
-        db.session.scalar(
-            sa.select(sa.func.count(Criterion.id))
-            .join(Area, Area.id == Criterion.area_id)
-            .where(Area.edition_id == edition.id, Criterion.stage == stage)
-        )
-        or 0
+        db.session.scalar(_criteria_count_query(), {"edition_id": edition.id, "stage": stage}) or 0
     )
 
 
@@ -79,39 +86,34 @@ class EntriesPage:
         return max(1, -(-self.total // PER_PAGE))
 
 
-def _entries_base(edition: Edition, juror: User, stage: int):
+def _entries_base():
+    """The juror's assignments in one stage of one edition (bound parameters
+    edition_id, juror_id, stage)."""
     return (
         sa.select(Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .where(
-            Application.edition_id == edition.id,
-            Assignment.juror_id == juror.id,
-            Assignment.stage == stage,
+            Application.edition_id == sa.bindparam("edition_id"),
+            Assignment.juror_id == sa.bindparam("juror_id"),
+            Assignment.stage == sa.bindparam("stage"),
         )
     )
 
 
-def my_entries(
-    edition: Edition, juror: User, stage: int, *, status: str = "", page: int = 1
-) -> EntriesPage:
-    """One page of the juror's assignments in a stage, by office name, with
-    their sheet's status and how many criteria are scored; `status` keeps
-    only not started / draft / submitted (and locked) ones. Three queries."""
-    counts = {"all": 0, "not_started": 0, "draft": 0, "submitted": 0}
-    for sheet_status, n in db.session.execute(
-        _entries_base(edition, juror, stage)
+@prebuilt
+def _entries_counts_query() -> sa.Select:
+    return (
+        _entries_base()
         .with_only_columns(ScoreSheet.status, sa.func.count(Assignment.id))
         .group_by(ScoreSheet.status)
-    ):
-        key = (
-            "not_started"
-            if sheet_status is None
-            else ("draft" if sheet_status is SheetStatus.draft else "submitted")
-        )
-        counts[key] += n
-        counts["all"] += n
-    total = criteria_count(edition, stage)
+    )
+
+
+@prebuilt
+def _entries_rows_query(status: str) -> sa.Select:
+    """One page of rows (bound parameters limit and offset too), built once
+    per filter: the page is every juror's start of work (see app/queries.py)."""
     scored = (
         sa.select(sa.func.count(Score.id))
         .where(Score.sheet_id == ScoreSheet.id, Score.value.is_not(None))
@@ -119,7 +121,7 @@ def my_entries(
         .scalar_subquery()
     )
     query = (
-        _entries_base(edition, juror, stage)
+        _entries_base()
         .with_only_columns(
             Assignment.id,
             Application.id,
@@ -140,6 +142,28 @@ def my_entries(
         query = query.where(ScoreSheet.status == SheetStatus.draft)
     elif status == "submitted":
         query = query.where(ScoreSheet.status.in_([SheetStatus.submitted, SheetStatus.locked]))
+    return query.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+
+
+def my_entries(
+    edition: Edition, juror: User, stage: int, *, status: str = "", page: int = 1
+) -> EntriesPage:
+    """One page of the juror's assignments in a stage, by office name, with
+    their sheet's status and how many criteria are scored; `status` keeps
+    only not started / draft / submitted (and locked) ones. Three queries."""
+    if status not in FILTERS:
+        raise ValueError(status)
+    params = {"edition_id": edition.id, "juror_id": juror.id, "stage": stage}
+    counts = {"all": 0, "not_started": 0, "draft": 0, "submitted": 0}
+    for sheet_status, n in db.session.execute(_entries_counts_query(), params):
+        key = (
+            "not_started"
+            if sheet_status is None
+            else ("draft" if sheet_status is SheetStatus.draft else "submitted")
+        )
+        counts[key] += n
+        counts["all"] += n
+    total = criteria_count(edition, stage)
     page = max(page, 1)
     stage_end = edition.stage1_end if stage == 1 else edition.stage2_end
     rows = [
@@ -155,7 +179,8 @@ def my_entries(
             due=due or stage_end,
         )
         for a_id, app_id, office, city, category, sheet_status, n, due in db.session.execute(
-            query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+            _entries_rows_query(status),
+            {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE},
         )
     ]
     return EntriesPage(rows=rows, counts=counts, status=status, page=page)

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role, User
 from app.accounts.services import find_user, normalise_email
@@ -38,6 +39,7 @@ from app.offices.models import (
     Office,
     OfficeStatus,
 )
+from app.queries import prebuilt
 from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
@@ -242,16 +244,34 @@ def create_application(edition: Edition, category: Category, *, actor) -> Applic
     return application
 
 
-def questionnaire(edition: Edition) -> list[Area]:
-    """The edition's areas with their questions, in order (two queries)."""
-    return list(
-        db.session.scalars(
-            sa.select(Area)
-            .where(Area.edition_id == edition.id)
-            .options(selectinload(Area.questions))
-            .order_by(Area.position, Area.id)
-        )
+@prebuilt
+def _questionnaire_queries() -> tuple[sa.Select, sa.Select]:
+    areas = (
+        sa.select(Area)
+        .where(Area.edition_id == sa.bindparam("edition_id"))
+        .order_by(Area.position, Area.id)
     )
+    questions = (
+        sa.select(Question)
+        .join(Area, Area.id == Question.area_id)
+        .where(Area.edition_id == sa.bindparam("edition_id"))
+        .order_by(Question.position, Question.id)
+    )
+    return areas, questions
+
+
+def questionnaire(edition: Edition) -> list[Area]:
+    """The edition's areas with their questions, in order (two prebuilt
+    queries; see app/queries.py)."""
+    areas_query, questions_query = _questionnaire_queries()
+    params = {"edition_id": edition.id}
+    areas = list(db.session.scalars(areas_query, params))
+    by_area: dict[int, list[Question]] = {area.id: [] for area in areas}
+    for question in db.session.scalars(questions_query, params):
+        by_area[question.area_id].append(question)
+    for area in areas:
+        set_committed_value(area, "questions", by_area[area.id])
+    return areas
 
 
 def answer_value(answer: Answer | None, question: Question) -> Any:
