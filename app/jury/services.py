@@ -520,25 +520,6 @@ def auto_assign(edition: Edition, *, stage: int, per_application: int, actor) ->
 # ---- coverage and progress -------------------------------------------------
 
 
-def coverage_counts(edition: Edition, stage: int) -> dict[int, int]:
-    """Application id -> number of jurors assigned in the stage (eligible entries only)."""
-    # A plain LEFT JOIN + GROUP BY: joining a pre-aggregated subquery instead
-    # made PostgreSQL re-aggregate per row on fresh statistics (seconds at 3,000 entries).
-    rows = db.session.execute(
-        sa.select(Application.id, sa.func.count(Assignment.id))
-        .outerjoin(
-            Assignment,
-            sa.and_(Assignment.application_id == Application.id, Assignment.stage == stage),
-        )
-        .where(
-            Application.edition_id == edition.id,
-            Application.status.in_(eligible_statuses(stage)),
-        )
-        .group_by(Application.id)
-    )
-    return {app_id: n for app_id, n in rows}
-
-
 @dataclass
 class JurorProgress:
     juror: User
@@ -551,8 +532,11 @@ class JurorProgress:
         return self.assigned - self.submitted - self.draft
 
 
-def juror_progress(edition: Edition, stage: int) -> list[JurorProgress]:
-    """Per accepted juror: assignments, and how many sheets are submitted, draft or not started.
+def juror_progress(
+    edition: Edition, stage: int, *, jurors: list[User] | None = None
+) -> list[JurorProgress]:
+    """Per accepted juror (`jurors`, when the caller has them already):
+    assignments, and how many sheets are submitted, draft or not started.
     One grouped query for the numbers."""
     rows = db.session.execute(
         sa.select(
@@ -569,5 +553,5 @@ def juror_progress(edition: Edition, stage: int) -> list[JurorProgress]:
     numbers = {juror_id: (a, s, d) for juror_id, a, s, d in rows}
     return [
         JurorProgress(juror, *numbers.get(juror.id, (0, 0, 0)))
-        for juror in accepted_jurors(edition)
+        for juror in (accepted_jurors(edition) if jurors is None else jurors)
     ]

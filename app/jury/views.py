@@ -20,7 +20,7 @@ from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg
 from app.jury import services, workspace
-from app.jury.board import assignment_rows
+from app.jury.board import assignments_board
 from app.jury.forms import (
     AutoAssignForm,
     ConflictForm,
@@ -103,31 +103,9 @@ def assignments(edition_id: int):
     target = min(max(target, 1), 20)
     only_missing = request.args.get("missing") == "1"
 
-    coverage = services.coverage_counts(edition, stage)
-    short_ids = [app_id for app_id, n in coverage.items() if n < target]
-    query = (
-        sa.select(Application)
-        .join(Office, Office.id == Application.office_id)
-        .where(
-            Application.edition_id == edition.id,
-            Application.status.in_(services.eligible_statuses(stage)),
-        )
-        .options(
-            selectinload(Application.office),
-            selectinload(Application.assignments).selectinload(Assignment.juror),
-            selectinload(Application.assignments).selectinload(Assignment.sheet),
-        )
-        .order_by(Office.name, Application.id)
-    )
-    if only_missing:
-        query = query.where(Application.id.in_(short_ids))
-    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
-    short = len(short_ids)
-    rows = assignment_rows(
-        page.items,
-        stage=stage,
-        jurors=services.accepted_jurors(edition),
-        conflicts=services.conflict_pairs(edition),
+    jurors = services.accepted_jurors(edition)
+    board = assignments_board(
+        edition, stage, target=target, jurors=jurors, only_missing=only_missing, page=page_arg()
     )
     auto_form = AutoAssignForm(stage=stage, per_application=target, formdata=None)
     return render_template(
@@ -136,11 +114,8 @@ def assignments(edition_id: int):
         stage=stage,
         target=target,
         only_missing=only_missing,
-        page=page,
-        rows=rows,
-        eligible=len(coverage),
-        short=short,
-        progress=services.juror_progress(edition, stage),
+        board=board,
+        progress=services.juror_progress(edition, stage, jurors=jurors),
         auto_form=auto_form,
     )
 

@@ -142,6 +142,11 @@ def test_progress_and_coverage(db, make, setup):
     p = progress[jurors[0].id]
     assert (p.assigned, p.submitted, p.draft, p.not_started) == (3, 1, 1, 1)
     assert progress[jurors[1].id].assigned == 0
-    coverage = services.coverage_counts(edition, 1)
-    assert coverage[applications[0].id] == 1 and coverage[applications[5].id] == 0
-    assert len(coverage) == 7
+    from app.jury.board import assignments_board
+
+    counts = assignments_board(edition, 1, target=1, jurors=jurors)
+    assert (counts.eligible, counts.short) == (7, 4)
+    rows = {row.application_id: row for row in counts.rows}
+    assert [a.juror_id for a in rows[applications[0].id].assigned] == [jurors[0].id]
+    assert rows[applications[5].id].assigned == []
+    assert assignments_board(edition, 1, target=2, jurors=jurors).short == 7

@@ -576,3 +576,58 @@ def test_auto_assign_race_gives_a_message_not_an_error(client, make, login_as, d
     assert response.status_code == 200
     assert "Przydziały zmieniły się w trakcie ich tworzenia" in response.get_data(as_text=True)
     assert db.session.query(Assignment).count() == 0
+
+
+def test_assignments_page_counts_pages_and_remove_buttons(client, make, login_as, db, monkeypatch):
+    """The page's rows come from app/jury/board.py: counts in the database, a
+    page at a time, one form per row whose "Remove" buttons post to their
+    assignment's own address (formaction); a juror no longer on the jury still
+    shows on the entries they have."""
+    from app.jury import board
+
+    monkeypatch.setattr(board, "PER_PAGE", 2)
+    edition = make.edition(status=EditionStatus.stage1)
+    apps = [
+        make.application(
+            edition=edition,
+            status=ApplicationStatus.submitted,
+            office=make.office(name=f"Urząd {n}"),
+        )
+        for n in range(3)
+    ]
+    make.application(edition=edition, status=ApplicationStatus.draft)  # not in the stage
+    active = make.juror(edition=edition, full_name="Juror Czynny")
+    gone = make.juror(edition=edition, full_name="Juror Odszedł")
+    draft = make.assignment(application=apps[0], juror=active)
+    done = make.assignment(application=apps[0], juror=gone)
+    make.sheet(assignment=done, status=SheetStatus.submitted)
+    db.session.flush()
+    gone_membership = db.session.scalars(
+        sa.select(JuryMembership).where(JuryMembership.user_id == gone.id)
+    ).one()
+    gone_membership.status = MembershipStatus.declined
+    db.session.commit()
+    login_as("organizer")
+    url = f"/organizer/editions/{edition.id}/assignments"
+
+    html = client.get(url + "?n=2").get_data(as_text=True)
+    assert "Zgłoszenia w tym etapie: <strong>3</strong>" in html
+    assert "Z mniej niż 2 jurorami: <strong>2</strong>" in html
+    assert "Strona 1 z 2" in html
+    assert "Urząd 0" in html and "Urząd 1" in html and "Urząd 2" not in html
+    assert "Juror Odszedł" in html  # assigned before leaving the jury
+    assert f'formaction="/organizer/assignments/{draft.id}/remove"' in html
+    assert f"/organizer/assignments/{done.id}/remove" not in html  # submitted: kept
+    assert "Urząd 2" in client.get(url + "?n=2&page=2").get_data(as_text=True)
+
+    only_short = client.get(url + "?n=2&missing=1").get_data(as_text=True)
+    assert "Urząd 0" not in only_short and "Urząd 1" in only_short and "Urząd 2" in only_short
+    assert "Strona" not in only_short  # 2 rows fit one page
+
+    # The row form's "Remove" button, as the browser sends it.
+    response = client.post(
+        f"/organizer/assignments/{draft.id}/remove",
+        data={"stage": "1", "application_id": apps[0].id, "juror_id": ""},
+    )
+    assert response.status_code == 302
+    assert db.session.get(Assignment, draft.id) is None
