@@ -8,6 +8,7 @@ import enum
 from flask import g, has_request_context
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.accounts.models import Role
 from app.awards.models import AwardKind, DiplomaTemplate
@@ -127,6 +128,14 @@ def label(value) -> str:
     if text is None:
         text = cache[key] = _translate(value)
     return text
+
+
+def status_badge(value) -> Markup:
+    """A status as a coloured badge: `badge-<value>` picks the colour, the
+    label says it in words (the colour is never the only cue)."""
+    return Markup('<span class="badge badge-{}">{}</span>').format(
+        getattr(value, "value", value), label(value)
+    )
 
 
 def choices(enum_cls) -> list[tuple[str, object]]:

@@ -62,3 +62,22 @@ def test_templates_format_dates_only_through_the_shared_filters():
 )
 def test_the_template_check_can_fail(line):
     assert SELF_FORMATTED.search(MACHINE.sub("", line))
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_hand_built_styles_match_babel(app, db, lang):
+    """The filters put dates together themselves (speed); Babel is the reference."""
+    from flask import g, session
+    from flask_babel import format_date, format_datetime
+
+    with app.test_request_context("/"):
+        g.pop("_flask_babel", None)
+        session["lang"] = lang
+        for month in range(1, 13):
+            when = dt.datetime(2027, month, 28, 22, 59)  # late evening UTC: next day in summer
+            assert formatting.long_datetime(when) == format_datetime(when, "d MMMM y, HH:mm")
+            assert formatting.long_date(when) == format_date(when, "d MMMM y")
+            assert formatting.long_date(when.date()) == format_date(when.date(), "d MMMM y")
+            short = "dd.MM.y" if lang == "pl" else "d MMM y"
+            assert formatting.short_date(when.date()) == format_date(when.date(), short)
+            assert formatting.short_datetime(when) == format_datetime(when, short + ", HH:mm")
