@@ -604,21 +604,6 @@ def documents_by_area(application: Application) -> dict[int | None, list[Documen
     return grouped
 
 
-def edition_applications_query(edition: Edition, *, status=None, category_id=None) -> sa.Select:
-    query = (
-        sa.select(Application)
-        .where(Application.edition_id == edition.id)
-        .join(Office, Application.office_id == Office.id)
-        .options(selectinload(Application.office), selectinload(Application.category))
-        .order_by(Office.name, Application.id)
-    )
-    if status is not None:
-        query = query.where(Application.status == status)
-    if category_id:
-        query = query.where(Application.category_id == category_id)
-    return query
-
-
 # --- results -----------------------------------------------------------------
 
 

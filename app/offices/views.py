@@ -34,7 +34,7 @@ from app.extensions import db, limiter
 from app.inputs import page_arg
 from app.jury import feedback as jury_feedback
 from app.labels import choices
-from app.offices import services, uploads
+from app.offices import listing, services, uploads
 from app.offices import timeline as edition_timeline
 from app.offices.forms import (
     ApplicationFilterForm,
@@ -57,8 +57,6 @@ from app.timeutil import from_local
 bp = Blueprint("offices", __name__)
 
 navigation.add("offices.dashboard", _l("My applications"), Role.office, order=10)
-
-PER_PAGE = 50
 
 
 def _approved_office_or_redirect():
@@ -513,11 +511,8 @@ def edition_applications(edition_id: int):
         if form.status.data:
             status = ApplicationStatus(form.status.data)
         category_id = form.category.data or None
-    page = db.paginate(
-        services.edition_applications_query(edition, status=status, category_id=category_id),
-        page=page_arg(),
-        per_page=PER_PAGE,
-        error_out=False,
+    page = listing.applications_page(
+        edition, status=status, category_id=category_id, page=page_arg()
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
