@@ -110,7 +110,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         module = importlib.import_module(path)
         app.register_blueprint(module.bp)
 
-    from app import cli, errors, jobs, reminders, templating
+    from app import cli, counts_cache, errors, jobs, reminders, templating
+
+    counts_cache.init_app(app)
 
     jobs.init_app(app)
     jobs.register_cli(app)

@@ -11,6 +11,7 @@ from app.awards.models import (  # noqa: F401
     SpecialAward,
     WithheldAward,
 )
+from app.counts_models import CountsCacheState  # noqa: F401
 from app.editions.models import (  # noqa: F401
     Area,
     Category,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app import counts_cache
 from app.accounts.models import User
 from app.audit import services as audit
 from app.awards import publishing as award_publishing
@@ -970,15 +971,35 @@ def local_today() -> dt.date:
     return dt.datetime.now(WARSAW).date()
 
 
-def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
-    """The edition's figures in three grouped queries (plus the categories)."""
-    today = today or local_today()
-    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
-    for category_id, status, n in db.session.execute(
+def _dashboard_counts(edition_id: int, today: dt.date) -> tuple:
+    """The dashboard's numbers as plain data, for the counts cache: per
+    category and status, per stage and sheet status, and the late jurors."""
+    applications = db.session.execute(
         sa.select(Application.category_id, Application.status, sa.func.count(Application.id))
-        .where(Application.edition_id == edition.id)
+        .where(Application.edition_id == edition_id)
         .group_by(Application.category_id, Application.status)
-    ):
+    ).all()
+    sheets = db.session.execute(
+        sa.select(Assignment.stage, ScoreSheet.status, sa.func.count(Assignment.id))
+        .join(Application, Assignment.application_id == Application.id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(Application.edition_id == edition_id)
+        .group_by(Assignment.stage, ScoreSheet.status)
+    ).all()
+    edition = db.session.get(Edition, edition_id)
+    late = oversight.late_jurors(edition, today=today)  # dataclasses: they pickle
+    return [tuple(r) for r in applications], [tuple(r) for r in sheets], late
+
+
+def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
+    """The edition's figures: three grouped queries, kept in the counts cache
+    (app/counts_cache.py) until what they count changes, and the categories."""
+    today = today or local_today()
+    applications, sheets, late = counts_cache.cached(
+        "dashboard", (edition.id, today), lambda: _dashboard_counts(edition.id, today)
+    )
+    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(dict)
+    for category_id, status, n in applications:
         counts[category_id][status] = n
     categories = db.session.scalars(
         sa.select(Category)
@@ -991,13 +1012,7 @@ def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
     by_status = {s: sum(row.get(s, 0) for row in counts.values()) for s in ApplicationStatus}
 
     stages = {1: StageProgress(1), 2: StageProgress(2)}
-    for stage, status, n in db.session.execute(
-        sa.select(Assignment.stage, ScoreSheet.status, sa.func.count(Assignment.id))
-        .join(Application, Assignment.application_id == Application.id)
-        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(Application.edition_id == edition.id)
-        .group_by(Assignment.stage, ScoreSheet.status)
-    ):
+    for stage, status, n in sheets:
         progress = stages[stage]
         progress.assignments += n
         if status is None:
@@ -1007,10 +1022,7 @@ def dashboard(edition: Edition, *, today: dt.date | None = None) -> Dashboard:
         else:
             progress.submitted += n
 
-    overdue = [
-        OverdueJuror(j.juror_id, j.name, j.email, j.stage, j.count)
-        for j in oversight.late_jurors(edition, today=today)
-    ]
+    overdue = [OverdueJuror(j.juror_id, j.name, j.email, j.stage, j.count) for j in late]
     return Dashboard(
         statuses=list(ApplicationStatus),
         by_category=by_category,

@@ -2,11 +2,13 @@
 jurors, a page at a time.
 
 A national edition has 3,000 entries and 50 jurors, and organizers reload the
-page after every assignment, so it is built from a few prebuilt statements of
-plain rows (app/queries.py) and worked out once per request in Python (sets
-and dicts), not per row in the template: the counts are two aggregates in the
-database, the page's rows one query, their assignments one more, and each
-row's free jurors come from one set difference.
+page after every assignment. What the page reads from the database (the
+counts, two aggregates over the stage; the page's entries; their assignments,
+jurors and sheet statuses; the conflicts of their offices) is read with
+prebuilt statements as plain rows (app/queries.py) and kept in the counts
+cache (app/counts_cache.py) until any of it is written. Each row's free
+jurors are worked out per request in Python, from one set difference, not
+in the template.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from app import counts_cache
 from app.accounts.models import User
 from app.editions.models import Edition
 from app.extensions import db
@@ -25,7 +28,11 @@ from app.jury.services import eligible_statuses
 from app.offices.models import Application, ApplicationStatus, Office
 from app.queries import prebuilt
 
-PER_PAGE = 50
+# Each row carries its own form with up to one <option> per juror (50 at
+# national scale): 25 rows keep the page near 75 kB, quick to load on a phone
+# and to scan; the "only entries with fewer jurors" filter brings the gaps
+# together.
+PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class AssignmentsBoard:
     short: int  # of which with fewer jurors than the target
     rows: list[AssignmentRow]
     page: int
-    jurors: list[User] = field(default_factory=list)  # accepted, by id
+    jurors: list[sa.Row] = field(default_factory=list)  # accepted (id, full_name), by id
     only_missing: bool = False
 
     @property
@@ -133,58 +140,81 @@ def _conflicts_query() -> sa.Select:
     )
 
 
-def assignments_board(
-    edition: Edition,
-    stage: int,
-    *,
-    target: int,
-    jurors: list[User],
-    only_missing: bool = False,
-    page: int = 1,
-) -> AssignmentsBoard:
-    """One page of the stage's applications (by office name) with their
-    jurors; `only_missing` keeps those with fewer than `target` jurors.
-    `jurors` are the edition's accepted jurors (the ones that may be added)."""
+@prebuilt
+def _names_query() -> sa.Select:
+    return sa.select(User.id, User.full_name).where(
+        User.id.in_(sa.bindparam("user_ids", expanding=True))
+    )
+
+
+def _page_data(edition_id: int, stage: int, target: int, only_missing: bool, page: int) -> tuple:
+    """Everything the page shows that comes from the database, as plain data
+    for the counts cache: the counts, the page's entries, their assignments
+    (with each juror's name and sheet status) and the conflicts of their
+    offices."""
     params = {
-        "edition_id": edition.id,
+        "edition_id": edition_id,
         "statuses": eligible_statuses(stage),
         "stage": stage,
         "target": target,
     }
     eligible, short = db.session.execute(_counts_query(), params).one()
+    entries = [
+        tuple(row)
+        for row in db.session.execute(
+            _rows_query(only_missing),
+            {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE},
+        )
+    ]
+    assigned: dict[int, list[tuple[int, int, SheetStatus | None]]] = {}
+    conflicted: dict[int, set[int]] = {}
+    names: dict[int, str] = {}
+    if entries:
+        for assignment_id, application_id, juror_id, status in db.session.execute(
+            _assigned_query(), {"application_ids": [e[0] for e in entries], "stage": stage}
+        ):
+            assigned.setdefault(application_id, []).append((assignment_id, juror_id, status))
+        for juror_id, office_id in db.session.execute(
+            _conflicts_query(),
+            {"edition_id": edition_id, "office_ids": list({e[2] for e in entries})},
+        ):
+            conflicted.setdefault(office_id, set()).add(juror_id)
+        # Every assigned juror's name, also of one who has left the jury since.
+        on_page = {j for rows in assigned.values() for _a, j, _s in rows}
+        if on_page:
+            names = dict(db.session.execute(_names_query(), {"user_ids": sorted(on_page)}).all())
+    return eligible, short, entries, assigned, conflicted, names
+
+
+def assignments_board(
+    edition: Edition,
+    stage: int,
+    *,
+    target: int,
+    jurors: list[sa.Row],
+    only_missing: bool = False,
+    page: int = 1,
+) -> AssignmentsBoard:
+    """One page of the stage's applications (by office name) with their
+    jurors; `only_missing` keeps those with fewer than `target` jurors.
+    `jurors` are the edition's accepted jurors (the ones that may be added).
+    What comes from the database is kept in the counts cache until any of it
+    changes (app/counts_cache.py); each row's free jurors are worked out here."""
     page = max(page, 1)
-    entries = db.session.execute(
-        _rows_query(only_missing),
-        {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE},
-    ).all()
+    eligible, short, entries, assigned, conflicted, names = counts_cache.cached(
+        "assignments-page",
+        (edition.id, stage, target, only_missing, page, PER_PAGE),
+        lambda: _page_data(edition.id, stage, target, only_missing, page),
+    )
     board = AssignmentsBoard(
         eligible=eligible, short=short, rows=[], page=page, jurors=jurors, only_missing=only_missing
     )
-    if not entries:
-        return board
-    assigned: dict[int, list[tuple[int, int, SheetStatus | None]]] = {}
-    for assignment_id, application_id, juror_id, status in db.session.execute(
-        _assigned_query(), {"application_ids": [e.id for e in entries], "stage": stage}
-    ):
-        assigned.setdefault(application_id, []).append((assignment_id, juror_id, status))
-    conflicted: dict[int, set[int]] = {}
-    for juror_id, office_id in db.session.execute(
-        _conflicts_query(),
-        {"edition_id": edition.id, "office_ids": list({e.office_id for e in entries})},
-    ):
-        conflicted.setdefault(office_id, set()).add(juror_id)
-    names = {j.id: j.full_name for j in jurors}
-    # A juror assigned before declining or being removed from the jury is
-    # still shown on the entries they have.
-    unknown = {j for rows in assigned.values() for _a, j, _s in rows} - names.keys()
-    if unknown:
-        names.update(
-            db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(unknown))).all()
-        )
-    # Markup.format escapes the juror's name, once per request.
-    option = {
-        j.id: Markup('<option value="{}">{}</option>').format(j.id, j.full_name) for j in jurors
-    }
+    # Markup.format escapes the juror's name, once per request; the rows
+    # below only compare plain ids (25 rows x 50 jurors).
+    options = [
+        (j.id, str(Markup('<option value="{}">{}</option>').format(j.id, j.full_name)))
+        for j in jurors
+    ]
     for application_id, status, office_id, office_name, office_city in entries:
         mine = assigned.get(application_id, [])
         taken = {juror_id for _a, juror_id, _s in mine} | conflicted.get(office_id, set())
@@ -195,9 +225,11 @@ def assignments_board(
                 office_city=office_city,
                 status=status,
                 assigned=[AssignedJuror(a, j, names[j], s) for a, j, s in mine],
-                # Each piece is Markup escaped above; joining them as plain
-                # str (Markup.join would escape each one again) keeps them.
-                free_options=Markup("".join(option[j.id] for j in jurors if j.id not in taken)),
+                # Each piece was escaped above; joining them as plain str
+                # (Markup.join would escape each one again) keeps them.
+                free_options=Markup(
+                    "".join(html for juror_id, html in options if juror_id not in taken)
+                ),
             )
         )
     return board
