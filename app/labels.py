@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import enum
 
-from flask import g, has_request_context
-from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from markupsafe import Markup
 
 from app.accounts.models import Role
@@ -26,6 +25,7 @@ from app.jury.models import IssueCheck, MembershipStatus, SheetStatus
 from app.jury.visits.models import ChecklistItemKind, FindingEffect, VisitChannel, VisitStatus
 from app.offices.models import ApplicationStatus, OfficeStatus, OfficeType, Voivodeship
 from app.public.models import PostStatus
+from app.translating import request_cache
 
 LABELS: dict[enum.Enum, object] = {
     Role.organizer: _l("Organizer"),
@@ -115,27 +115,36 @@ def _translate(value) -> str:
 def label(value) -> str:
     """The translated name of an enum member (voivodeships are proper names).
 
-    A list page shows the same few statuses on every row, so within a request
-    each label is translated once per language (force_locale, used for mail
-    and diplomas, gives a language of its own)."""
+    A list page shows the same few statuses on every row, so each label is
+    translated once per request and language (force_locale, used for mail and
+    diplomas, gives a language of its own)."""
     if isinstance(value, Voivodeship):
         return value.value
-    if not has_request_context() or not isinstance(value, enum.Enum):
+    if not isinstance(value, enum.Enum):
         return _translate(value)
-    cache = g.setdefault("_labels", {})
-    key = (str(get_locale()), value)
-    text = cache.get(key)
+    cache = request_cache()
+    if cache is None:
+        return _translate(value)
+    text = cache.get(value)
     if text is None:
-        text = cache[key] = _translate(value)
+        text = cache[value] = _translate(value)
     return text
 
 
 def status_badge(value) -> Markup:
     """A status as a coloured badge: `badge-<value>` picks the colour, the
-    label says it in words (the colour is never the only cue)."""
-    return Markup('<span class="badge badge-{}">{}</span>').format(
-        getattr(value, "value", value), label(value)
-    )
+    label says it in words (the colour is never the only cue). Made once per
+    request and language for each status, like the label."""
+    cache = request_cache()
+    key = ("badge", value)
+    badge = cache.get(key) if cache is not None else None
+    if badge is None:
+        badge = Markup('<span class="badge badge-{}">{}</span>').format(
+            getattr(value, "value", value), label(value)
+        )
+        if cache is not None:
+            cache[key] = badge
+    return badge
 
 
 def choices(enum_cls) -> list[tuple[str, object]]:

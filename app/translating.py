@@ -38,6 +38,29 @@ class RequestDomain(Domain):
         return translations
 
 
+def request_cache() -> dict | None:
+    """A dict for the current request and language: texts worked out once per
+    request (a status label on every row of a list). It lives on Flask-Babel's
+    context beside the translations, so a switched locale gets a new one, as
+    the translations do. None outside an app context."""
+    try:
+        ctx = g.get("_flask_babel")
+        if ctx is None:
+            get_locale()  # creates Babel's context for this request
+            ctx = g._flask_babel
+    except (AttributeError, RuntimeError):
+        return None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()
+    cached = getattr(ctx, "laurel_cache", None)
+    if cached is None or cached[0] is not locale:
+        # A switch (or a switch back): one dict per language for the request.
+        by_language = ctx.__dict__.setdefault("laurel_caches", {})
+        cached = ctx.laurel_cache = (locale, by_language.setdefault(str(locale), {}))
+    return cached[1]
+
+
 def install(app, babel) -> None:
     domain = babel.__dict__.get("domain_instance")
     if not isinstance(domain, RequestDomain):

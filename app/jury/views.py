@@ -190,11 +190,15 @@ def add_assignment(edition_id: int):
     return redirect(url_for(".assignments", edition_id=edition.id, stage=stage))
 
 
-@bp.route("/organizer/assignments/<int:assignment_id>/remove", methods=["POST"])
+@bp.route("/organizer/editions/<int:edition_id>/assignments/remove", methods=["POST"])
 @organizer_required
-def remove_assignment(assignment_id: int):
-    assignment = db.get_or_404(Assignment, assignment_id)
-    edition_id, stage = assignment.application.edition_id, assignment.stage
+def remove_assignment(edition_id: int):
+    # The assignment comes as the pressed button's value: one address serves
+    # every "Remove" button of the page.
+    assignment = db.session.get(Assignment, request.form.get("assignment_id", type=db_int) or 0)
+    if assignment is None or assignment.application.edition_id != edition_id:
+        abort(404)
+    stage = assignment.stage
     services.remove_assignment(assignment, actor=current_user)
     db.session.commit()
     flash(_("The assignment has been removed."), "success")

@@ -64,6 +64,7 @@ def test_what_changes_the_token_and_what_does_not(db, make):
     assert not changes(lambda: setattr(sheet, "general_comment", "Nowy komentarz"))
     assert not changes(lambda: setattr(application, "reopen_reason", "x"))
     assert not changes(lambda: setattr(juror, "last_login_at", sheet.updated_at))
+
     # A sheet's status, an application's status, a renamed juror or office,
     # an assignment's due date: the counts and the names shown with them.
     def submit():
@@ -84,7 +85,8 @@ def test_bulk_statements_change_the_token(db, make):
     db.session.commit()
     before = _token(db)
     db.session.execute(
-        sa.insert(Assignment), [{"application_id": application.id, "juror_id": juror.id, "stage": 1}]
+        sa.insert(Assignment),
+        [{"application_id": application.id, "juror_id": juror.id, "stage": 1}],
     )
     assert _token(db) != before
     before = _token(db)

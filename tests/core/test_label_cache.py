@@ -30,7 +30,7 @@ def test_label_is_cached_per_request_and_language(request_ctx, monkeypatch):
     assert len(calls) == 2
     assert label(ApplicationStatus.qualified) == first  # back in Polish, from the cache
     assert len(calls) == 2
-    assert "_labels" in g
+    assert "_flask_babel" in g  # the cache lives with the request's Babel context
 
 
 def test_label_without_a_request_and_for_plain_values(app):
@@ -38,3 +38,18 @@ def test_label_without_a_request_and_for_plain_values(app):
         assert label(ApplicationStatus.submitted)  # no request: translated, not cached
     assert label(Voivodeship("mazowieckie")) == "mazowieckie"
     assert label("plain") == "plain"
+
+
+def test_status_badge_is_made_once_per_request_and_language(request_ctx):
+    from app.labels import status_badge
+
+    badge = status_badge(ApplicationStatus.qualified)
+    assert (
+        badge
+        == '<span class="badge badge-qualified">' + label(ApplicationStatus.qualified) + "</span>"
+    )
+    assert status_badge(ApplicationStatus.qualified) is badge
+    with force_locale("en"):
+        assert "Qualified for stage 2" in status_badge(ApplicationStatus.qualified)
+    assert status_badge(ApplicationStatus.qualified) is badge
+    assert status_badge("<b>") == '<span class="badge badge-&lt;b&gt;">&lt;b&gt;</span>'

@@ -53,7 +53,7 @@ ORGANIZER_ROUTES = [
     ("get", "/organizer/editions/{edition}/assignments"),
     ("post", "/organizer/editions/{edition}/assignments/auto"),
     ("post", "/organizer/editions/{edition}/assignments/add"),
-    ("post", "/organizer/assignments/{assignment}/remove"),
+    ("post", "/organizer/editions/{edition}/assignments/remove"),
 ]
 JUROR_ROUTES = [
     ("get", "/jury/editions"),
@@ -99,7 +99,7 @@ def test_juror_routes_refuse_others(client, login_as, world, method, url, role, 
         ("get", "/organizer/editions/{edition}/assignments?stage=3"),
         ("post", "/organizer/editions/999/assignments/auto"),
         ("post", "/organizer/editions/999/assignments/add"),
-        ("post", "/organizer/assignments/999/remove"),
+        ("post", "/organizer/editions/{edition}/assignments/remove"),  # no assignment named
     ],
 )
 def test_organizer_404(client, login_as, world, method, url):
@@ -492,12 +492,16 @@ def test_manual_assign_and_remove(client, make, login_as, db):
     # remove refused with a submitted sheet, allowed without
     make.sheet(assignment=rows[0], status=SheetStatus.submitted)
     db.session.commit()
-    client.post(f"/organizer/assignments/{rows[0].id}/remove")
+    remove = f"/organizer/editions/{edition.id}/assignments/remove"
+    client.post(remove, data={"assignment_id": rows[0].id})
     assert db.session.get(Assignment, rows[0].id) is not None
     sheet = db.session.scalars(sa.select(ScoreSheet)).one()
     db.session.delete(sheet)
     db.session.commit()
-    assert client.post(f"/organizer/assignments/{rows[0].id}/remove").status_code == 302
+    other = make.edition()
+    foreign = f"/organizer/editions/{other.id}/assignments/remove"
+    assert client.post(foreign, data={"assignment_id": rows[0].id}).status_code == 404
+    assert client.post(remove, data={"assignment_id": rows[0].id}).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
     assert "assignment.removed" in _actions(db)
 
@@ -616,8 +620,9 @@ def test_assignments_page_counts_pages_and_remove_buttons(client, make, login_as
     assert "Strona 1 z 2" in html
     assert "Urząd 0" in html and "Urząd 1" in html and "Urząd 2" not in html
     assert "Juror Odszedł" in html  # assigned before leaving the jury
-    assert f'formaction="/organizer/assignments/{draft.id}/remove"' in html
-    assert f"/organizer/assignments/{done.id}/remove" not in html  # submitted: kept
+    assert f'formaction="/organizer/editions/{edition.id}/assignments/remove"' in html
+    assert f'name="assignment_id" value="{draft.id}"' in html
+    assert f'name="assignment_id" value="{done.id}"' not in html  # submitted: kept
     assert "Urząd 2" in client.get(url + "?n=2&page=2").get_data(as_text=True)
 
     only_short = client.get(url + "?n=2&missing=1").get_data(as_text=True)
@@ -626,8 +631,13 @@ def test_assignments_page_counts_pages_and_remove_buttons(client, make, login_as
 
     # The row form's "Remove" button, as the browser sends it.
     response = client.post(
-        f"/organizer/assignments/{draft.id}/remove",
-        data={"stage": "1", "application_id": apps[0].id, "juror_id": ""},
+        f"/organizer/editions/{edition.id}/assignments/remove",
+        data={
+            "stage": "1",
+            "application_id": apps[0].id,
+            "juror_id": "",
+            "assignment_id": draft.id,
+        },
     )
     assert response.status_code == 302
     assert db.session.get(Assignment, draft.id) is None
