@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.models import GENESIS, AuditCheckpoint, AuditEvent, AuditHead
 from app.extensions import db
@@ -135,8 +136,14 @@ def record(
         prev_hash=head.hash,
     )
     event.hash = digest({name: getattr(event, name) for name in HASHED_COLUMNS})
+    # Written with one INSERT of the row instead of a unit-of-work flush (a
+    # sheet save appends an event each time), then put in the session as the
+    # persistent row it now is.
+    db.session.execute(
+        EVENTS.insert().values(**{c.name: getattr(event, c.name) for c in EVENTS.columns})
+    )
+    make_transient_to_detached(event)
     db.session.add(event)
-    db.session.flush()
     db.session.execute(
         sa.update(HEAD).where(HEAD.c.id == 1).values(event_id=event.id, hash=event.hash)
     )
