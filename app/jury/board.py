@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app import counts_cache
 from app.accounts.models import User
@@ -209,11 +209,11 @@ def assignments_board(
     board = AssignmentsBoard(
         eligible=eligible, short=short, rows=[], page=page, jurors=jurors, only_missing=only_missing
     )
-    # Markup.format escapes the juror's name, once per request; the rows
-    # below only compare plain ids (25 rows x 50 jurors).
+    # Each juror's name escaped once per request (an f-string with escape():
+    # Markup.format goes through string.Formatter, several times slower); the
+    # rows below only compare plain ids (25 rows x 50 jurors).
     options = [
-        (j.id, str(Markup('<option value="{}">{}</option>').format(j.id, j.full_name)))
-        for j in jurors
+        (j.id, f'<option value="{int(j.id)}">{escape(j.full_name)}</option>') for j in jurors
     ]
     for application_id, status, office_id, office_name, office_city in entries:
         mine = assigned.get(application_id, [])

@@ -641,3 +641,19 @@ def test_assignments_page_counts_pages_and_remove_buttons(client, make, login_as
     )
     assert response.status_code == 302
     assert db.session.get(Assignment, draft.id) is None
+
+
+def test_assignments_page_escapes_juror_names_in_the_choice(client, make, login_as, db):
+    edition = make.edition(status=EditionStatus.stage1)
+    application = make.application(edition=edition, status=ApplicationStatus.submitted)
+    juror = make.juror(edition=edition, full_name='<script>alert("x")</script> & Co')
+    db.session.commit()
+    login_as("organizer")
+    html = client.get(f"/organizer/editions/{edition.id}/assignments").get_data(as_text=True)
+    select = html[html.index(f'id="juror-{application.id}"') :]
+    select = select[: select.index("</select>")]
+    assert (
+        f'<option value="{juror.id}">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co</option>'
+        in select
+    )
+    assert "<script>" not in html
