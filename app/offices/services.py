@@ -245,33 +245,31 @@ def create_application(edition: Edition, category: Category, *, actor) -> Applic
 
 
 @prebuilt
-def _questionnaire_queries() -> tuple[sa.Select, sa.Select]:
-    areas = (
-        sa.select(Area)
+def _questionnaire_query() -> sa.Select:
+    # Areas with their questions in one query: an area without questions
+    # comes once, with None.
+    return (
+        sa.select(Area, Question)
+        .outerjoin(Question, Question.area_id == Area.id)
         .where(Area.edition_id == sa.bindparam("edition_id"))
-        .order_by(Area.position, Area.id)
+        .order_by(Area.position, Area.id, Question.position, Question.id)
     )
-    questions = (
-        sa.select(Question)
-        .join(Area, Area.id == Question.area_id)
-        .where(Area.edition_id == sa.bindparam("edition_id"))
-        .order_by(Question.position, Question.id)
-    )
-    return areas, questions
 
 
 def questionnaire(edition: Edition) -> list[Area]:
-    """The edition's areas with their questions, in order (two prebuilt
-    queries; see app/queries.py)."""
-    areas_query, questions_query = _questionnaire_queries()
-    params = {"edition_id": edition.id}
-    areas = list(db.session.scalars(areas_query, params))
-    by_area: dict[int, list[Question]] = {area.id: [] for area in areas}
-    for question in db.session.scalars(questions_query, params):
-        by_area[question.area_id].append(question)
-    for area in areas:
-        set_committed_value(area, "questions", by_area[area.id])
-    return areas
+    """The edition's areas with their questions, in order (one prebuilt
+    query; see app/queries.py)."""
+    areas: dict[int, Area] = {}
+    questions: dict[int, list[Question]] = {}
+    for area, question in db.session.execute(_questionnaire_query(), {"edition_id": edition.id}):
+        if area.id not in areas:
+            areas[area.id] = area
+            questions[area.id] = []
+        if question is not None:
+            questions[area.id].append(question)
+    for area in areas.values():
+        set_committed_value(area, "questions", questions[area.id])
+    return list(areas.values())
 
 
 def answer_value(answer: Answer | None, question: Question) -> Any:

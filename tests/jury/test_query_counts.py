@@ -51,8 +51,8 @@ def count_queries(db, client):
 ENTRIES_PAGE = 6
 # user; assignment with its single rows and may_work joined, answers,
 # documents, scores, site-visit issues; criteria with areas; questionnaire
-# areas, questions
-ENTRY_PAGE = 9
+# (areas with their questions, one query)
+ENTRY_PAGE = 8
 # user; assignment with may_work, issues, scores; criteria; UPDATE sheet,
 # UPDATE scores (one executemany); audit: lock the head, INSERT, move the head
 SAVE = 10
