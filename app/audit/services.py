@@ -29,6 +29,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.models import GENESIS, AuditCheckpoint, AuditEvent, AuditHead
 from app.extensions import db
+from app.queries import prebuilt
 from app.timeutil import utcnow
 
 __all__ = ["GENESIS", "ChainCheck", "advance_checkpoint", "record", "snapshot", "verify_chain"]
@@ -76,6 +77,22 @@ def digest(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@prebuilt
+def _statements() -> dict[str, sa.Executable]:
+    """Built once: every sheet save appends an event, and building these
+    three statements cost as much as running them (app/queries.py)."""
+    return {
+        "lock": sa.update(HEAD)
+        .where(HEAD.c.id == 1)
+        .values(event_id=HEAD.c.event_id)
+        .returning(HEAD.c.event_id, HEAD.c.hash),
+        "insert": EVENTS.insert(),
+        "move": sa.update(HEAD)
+        .where(HEAD.c.id == 1)
+        .values(event_id=sa.bindparam("b_event_id"), hash=sa.bindparam("b_hash")),
+    }
+
+
 def _lock_head():
     """The chain's head (event_id, hash), locked until the transaction ends.
     One UPDATE ... RETURNING does both: on PostgreSQL it takes the row lock
@@ -83,12 +100,7 @@ def _lock_head():
     returns the head it committed; on SQLite, being a write, it first takes the
     database's write lock (waiting up to busy_timeout), so the head it reads
     cannot be stale. The head row is created with the first event."""
-    lock = (
-        sa.update(HEAD)
-        .where(HEAD.c.id == 1)
-        .values(event_id=HEAD.c.event_id)
-        .returning(HEAD.c.event_id, HEAD.c.hash)
-    )
+    lock = _statements()["lock"]
     head = db.session.execute(lock).one_or_none()
     if head is None:
         dialect = db.session.get_bind().dialect.name
@@ -139,14 +151,13 @@ def record(
     # Written with one INSERT of the row instead of a unit-of-work flush (a
     # sheet save appends an event each time), then put in the session as the
     # persistent row it now is.
+    statements = _statements()
     db.session.execute(
-        EVENTS.insert().values(**{c.name: getattr(event, c.name) for c in EVENTS.columns})
+        statements["insert"], {c.name: getattr(event, c.name) for c in EVENTS.columns}
     )
     make_transient_to_detached(event)
     db.session.add(event)
-    db.session.execute(
-        sa.update(HEAD).where(HEAD.c.id == 1).values(event_id=event.id, hash=event.hash)
-    )
+    db.session.execute(statements["move"], {"b_event_id": event.id, "b_hash": event.hash})
     return event
 
 
