@@ -24,7 +24,7 @@ TEST_DB_URL = os.environ.get("LAUREL_TEST_DATABASE_URL", "")
 # Per-request caches that extensions keep on `g`. A test holds one app context
 # open (the `db` fixture), and the test client reuses it for every request, so
 # without this the signed-in user and the language would leak between requests.
-_PER_REQUEST_G = ("_login_user", "_flask_babel")
+_PER_REQUEST_G = ("_login_user", "_flask_babel", "_counts_token")
 
 
 class IsolatedClient(FlaskClient):

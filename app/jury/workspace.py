@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import counts_cache
 from app.accounts.models import User
 from app.editions.models import Area, Category, Criterion, Edition, EditionStatus
 from app.extensions import db
@@ -150,19 +151,27 @@ def my_entries(
 ) -> EntriesPage:
     """One page of the juror's assignments in a stage, by office name, with
     their sheet's status and how many criteria are scored; `status` keeps
-    only not started / draft / submitted (and locked) ones. Three queries."""
+    only not started / draft / submitted (and locked) ones. Three queries, the
+    counts by status kept in the counts cache."""
     if status not in FILTERS:
         raise ValueError(status)
     params = {"edition_id": edition.id, "juror_id": juror.id, "stage": stage}
-    counts = {"all": 0, "not_started": 0, "draft": 0, "submitted": 0}
-    for sheet_status, n in db.session.execute(_entries_counts_query(), params):
-        key = (
-            "not_started"
-            if sheet_status is None
-            else ("draft" if sheet_status is SheetStatus.draft else "submitted")
-        )
-        counts[key] += n
-        counts["all"] += n
+
+    def count() -> dict[str, int]:
+        counts = {"all": 0, "not_started": 0, "draft": 0, "submitted": 0}
+        for sheet_status, n in db.session.execute(_entries_counts_query(), params):
+            key = (
+                "not_started"
+                if sheet_status is None
+                else ("draft" if sheet_status is SheetStatus.draft else "submitted")
+            )
+            counts[key] += n
+            counts["all"] += n
+        return counts
+
+    # Sheets started, submitted or reopened and assignments made or removed
+    # change these; a draft's scores do not (app/counts_cache.py).
+    counts = counts_cache.cached("my-entries", (edition.id, juror.id, stage), count)
     total = criteria_count(edition, stage)
     page = max(page, 1)
     stage_end = edition.stage1_end if stage == 1 else edition.stage2_end

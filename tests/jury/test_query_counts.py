@@ -47,7 +47,9 @@ def count_queries(db, client):
     return run
 
 
-# user, edition, membership, counts by status, criteria count, one page of rows
+# user, edition, membership, the counts cache's token, criteria count, one page
+# of rows; the counts by status come from the counts cache, or one more query
+# on the first view after a sheet or an assignment changed
 ENTRIES_PAGE = 6
 # user; assignment with its single rows and may_work joined, answers,
 # documents, scores, site-visit issues; criteria with areas; questionnaire
@@ -66,10 +68,12 @@ def test_jurors_entries_page(make, login_as, count_queries, entries):
     url = f"/jury/editions/{load.edition.id}/entries?stage=1"
     login_as(load.juror)
 
+    first, computed = count_queries("GET", url)
     response, queries = count_queries("GET", url)
 
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("/assignments/") == entries
+    assert computed.count == ENTRIES_PAGE + 1, computed.statements
     assert queries.count == ENTRIES_PAGE, queries.statements
 
 
