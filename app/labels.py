@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, pgettext
 from markupsafe import Markup
 
 from app.accounts.models import Role
@@ -129,6 +129,17 @@ def label(value) -> str:
     if text is None:
         text = cache[value] = _translate(value)
     return text
+
+
+def stage_numeral(stage: int) -> str:
+    """A stage's number where it names the stage (a heading, a menu, a column:
+    "Etap I"); sentences keep the digit ("w etapie 1"), as docs/glossary.md
+    says. English keeps the digit in both."""
+    if stage == 1:
+        return pgettext("stage numeral", "1")
+    if stage == 2:
+        return pgettext("stage numeral", "2")
+    return str(stage)
 
 
 def status_badge(value) -> Markup:

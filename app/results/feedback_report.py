@@ -37,7 +37,7 @@ from app.jury import feedback
 from app.jury.consensus.models import Consensus, ConsensusScore, ConsensusStatus
 from app.jury.models import Assignment, Score, ScoreSheet, SheetStatus
 from app.jury.visits import services as visits
-from app.labels import label
+from app.labels import label, stage_numeral
 from app.offices.models import Application, ApplicationStatus, Office
 from app.pdf import render
 from app.results import charts
@@ -282,7 +282,9 @@ def report_chart(
     if result is not None:
         rows.append((_("Final result"), final, result.category_mean, result.category_best))
     for s in areas:
-        rows.append((f"{s.name} ({_('stage %(n)s', n=s.stage)})", s.own, s.average, None))
+        rows.append(
+            (f"{s.name} ({_('stage %(n)s', n=stage_numeral(s.stage))})", s.own, s.average, None)
+        )
     top = 10
     height = top + len(rows) * charts.ROW + 30
     scale = charts.Scale(0, 100, LABEL, CHART_WIDTH - RIGHT)

@@ -114,7 +114,7 @@ def test_three_jurors_reach_a_consensus(live_server, browser, browser_context_ar
     organizer.goto(url + f"/organizer/editions/{edition.id}/ranking?stage=1&mode=raw")
     row = organizer.get_by_role("row", name="Urząd Gminy Zielonka")
     expect(row).to_contain_text("75.00")
-    expect(organizer.get_by_role("columnheader", name="Etap 1 – konsensus")).to_be_visible()
+    expect(organizer.get_by_role("columnheader", name="Etap I – konsensus")).to_be_visible()
     for page in (*pages, organizer):
         page.context.close()
 

@@ -64,7 +64,7 @@ def test_ranking_page_shows_consensus_and_mean(team, db, client, auth):
     html = client.get(f"/organizer/editions/{team.edition.id}/ranking?stage=1&mode=raw").get_data(
         as_text=True
     )
-    assert "Etap 1 – konsensus" in html and "jeszcze nieostateczny" in html
+    assert "Etap I – konsensus" in html and "jeszcze nieostateczny" in html
     for juror in team.jurors:
         if juror.id != consensus.lead_id:
             from app.jury.consensus import services

@@ -93,3 +93,30 @@ def test_the_glossary_names_the_words_the_tests_check():
     row = next(line for line in text.splitlines() if line.startswith("| application, entry |"))
     assert "zgłoszenie" in row and "**wniosek, wnioski** (*checked*)" in row
     assert "otrzymałeś/aś" in text and "zgłosił(a)" in text
+
+
+# A stage named with a digit where it is a name (a label, a heading, a column):
+# "Etap 1", "Etap 2: …", "Etap 1 – konsensus". Sentences keep the digit
+# ("w etapie 1", "Etap 1 zamyka się…"); names take stage_numeral (etap I).
+STAGE_NAMED_WITH_A_DIGIT = re.compile(r"^Etap [12](:| –|$)")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT / "app")))
+def test_a_named_stage_has_a_roman_numeral(path):
+    found = [
+        (msgid, text)
+        for msgid, text in _polish_texts(path)
+        if STAGE_NAMED_WITH_A_DIGIT.search(text)
+    ]
+    assert not found, "name a stage “Etap I”, “Etap II” (docs/glossary.md):\n" + "\n".join(
+        f"  {msgid!r}: {text!r}" for msgid, text in found
+    )
+
+
+def test_stage_numerals(request_ctx, app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    assert render_template_string('{{ _("Stage %(n)s", n=stage_numeral(2)) }}') == "Etap II"
+    with force_locale("en"):
+        assert render_template_string('{{ _("Stage %(n)s", n=stage_numeral(2)) }}') == "Stage 2"

@@ -26,7 +26,8 @@ ARIA_LABEL = re.compile(r'aria-label="([^"]+)"')
 
 
 def english_sources() -> set[str]:
-    """English msgids whose Polish text differs (so seeing them means a miss)."""
+    """English msgids whose Polish text differs (so seeing them means a miss).
+    Ids without a letter (the stage numerals "1", "2") are not English text."""
     found = set()
     for directory in units():
         po = directory / "pl" / "LC_MESSAGES" / "messages.po"
@@ -34,7 +35,11 @@ def english_sources() -> set[str]:
             continue
         with po.open("rb") as fh:
             for message in read_po(fh):
-                plain = isinstance(message.id, str) and message.id and "%(" not in message.id
+                plain = (
+                    isinstance(message.id, str)
+                    and re.search("[A-Za-z]", message.id)
+                    and "%(" not in message.id
+                )
                 if plain and message.string and message.string != message.id:
                     found.add(message.id)
     return found

@@ -91,7 +91,7 @@ def test_office_sees_the_timeline_on_its_dashboard_and_application(client, make,
     for url in ("/office/", f"/applications/{application.id}"):
         html = client.get(url).get_data(as_text=True)
         assert html.count('aria-current="step"') == 1
-        assert "Etap 1: ocena dokumentów" in html
+        assert "Etap I: ocena dokumentów" in html
         assert "1 kwietnia 2027 – 30 kwietnia 2027" in html
         assert "Jury ocenia złożone dokumenty" in html
         assert "15 września 2027, Zamek Królewski" in html
