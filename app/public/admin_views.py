@@ -136,16 +136,35 @@ def edit_post(post_id: int):
         else:
             flash(_("The post has been saved."), "success")
             return redirect(url_for(".edit_post", post_id=post.id))
+    return _post_page(post, form)
+
+
+def _post_page(post, form=None, *, photo_form=None, refused_text=None, status=200):
+    """The post's editing page. A refused photo form comes back as sent, with
+    its error summary (`photo_form` for a new photo; `refused_text`, a
+    (photo id, PhotoTextForm) pair, for one photo's description); every other
+    form is fresh."""
+    if form is None:
+        form = PostForm(editions=_editions(), obj=post, formdata=None)
+        form.body.data = post.body_html
+        form.edition_id.data = post.edition_id or 0
+        form.published_at.data = (
+            to_local(post.published_at).replace(tzinfo=None) if post.published_at else None
+        )
+
+    def photo_text_form(photo):
+        if refused_text is not None and refused_text[0] == photo.id:
+            return refused_text[1]
+        return PhotoTextForm(prefix=f"photo-{photo.id}", obj=photo, formdata=None)
+
     return render_template(
         "public/admin_post.html",
         form=form,
         post=post,
-        photo_form=PhotoForm(formdata=None),
-        photo_text_form=lambda photo: PhotoTextForm(
-            prefix=f"photo-{photo.id}", obj=photo, formdata=None
-        ),
+        photo_form=photo_form or PhotoForm(formdata=None),
+        photo_text_form=photo_text_form,
         PostStatus=PostStatus,
-    )
+    ), status
 
 
 @bp.route("/news/<int:post_id>/publish", methods=["POST"])
@@ -202,10 +221,8 @@ def add_photo(post_id: int):
         return redirect(url_for(".edit_post", post_id=post_id))
     form = PhotoForm()
     if not form.validate_on_submit():
-        for field in (form.photo, form.alt_text, form.caption, form.credit):
-            for error in field.errors:
-                flash(f"{field.label.text}: {error}", "error")
-        return redirect(url_for(".edit_post", post_id=post_id) + "#photos")
+        # Back with what was typed and an error summary linking each field.
+        return _post_page(post, photo_form=form, status=422)
     try:
         photo = services.add_photo(
             post,
@@ -216,8 +233,10 @@ def add_photo(post_id: int):
             credit=form.credit.data,
         )
     except LaurelError as exc:
-        _refused(exc)
-        return redirect(url_for(".edit_post", post_id=post_id) + "#photos")
+        # Not a picture, too large...: said at the file field, in the summary.
+        db.session.rollback()
+        form.photo.errors = [*form.photo.errors, exc.message]
+        return _post_page(post, photo_form=form, status=422)
     names = (photo.stored_name, photo.thumb_name)
     try:
         db.session.commit()
@@ -235,20 +254,20 @@ def update_photo(photo_id: int):
     photo = _photo(photo_id)
     form = PhotoTextForm(prefix=f"photo-{photo.id}")
     if not form.validate_on_submit():
-        flash(_("Describe the photo for people who cannot see it (alternative text)."), "error")
-    else:
-        try:
-            services.update_photo(
-                photo,
-                actor=current_user,
-                alt_text=form.alt_text.data,
-                caption=form.caption.data,
-                credit=form.credit.data,
-            )
-            db.session.commit()
-            flash(_("The photo description has been saved."), "success")
-        except LaurelError as exc:
-            _refused(exc)
+        # Back with what was typed and an error summary linking each field.
+        return _post_page(photo.post, refused_text=(photo.id, form), status=422)
+    try:
+        services.update_photo(
+            photo,
+            actor=current_user,
+            alt_text=form.alt_text.data,
+            caption=form.caption.data,
+            credit=form.credit.data,
+        )
+        db.session.commit()
+        flash(_("The photo description has been saved."), "success")
+    except LaurelError as exc:
+        _refused(exc)
     return redirect(url_for(".edit_post", post_id=photo.post_id) + "#photos")
 
 

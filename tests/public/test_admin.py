@@ -167,20 +167,42 @@ def test_bad_input_gets_a_message_not_an_error(client, login_as, db, ids):
         data={"title": "X", "slug": "Zła Nazwa!", "language": "pl", "edition_id": "0"},
     )
     assert "Użyj małych liter" in response.get_data(as_text=True)
-    # A picture without alternative text, and a file that is not a picture.
-    for data in (
-        {"photo": (io.BytesIO(jpeg_with_exif()), "a.jpg"), "alt_text": ""},
-        {"photo": (io.BytesIO(b"%PDF-1.4"), "a.jpg"), "alt_text": "Opis"},
-        {"alt_text": "Opis"},
+    # A picture without alternative text, a file that is not a picture, no
+    # file: the page comes back with an error summary linking the field, and
+    # what was typed is kept (issue 18, item 4).
+    for data, field in (
+        (
+            {"photo": (io.BytesIO(jpeg_with_exif()), "a.jpg"), "alt_text": "", "caption": "Gala"},
+            "alt_text",
+        ),
+        (
+            {"photo": (io.BytesIO(b"%PDF-1.4"), "a.jpg"), "alt_text": "Opis", "caption": "Gala"},
+            "photo",
+        ),
+        ({"alt_text": "Opis", "caption": "Gala"}, "photo"),
     ):
         response = client.post(
             f"/organizer/news/{ids['post']}/photos",
             data=data,
             content_type="multipart/form-data",
-            follow_redirects=True,
         )
-        assert response.status_code == 200
-        assert 'class="flash flash-error"' in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        summary = page[page.index('class="error-summary"') :]
+        assert f'href="#{field}"' in summary[: summary.index("</div>")]
+        assert 'value="Gala"' in page
+    # A photo's description without its alternative text: the same, in that
+    # photo's own form.
+    photo = db.session.scalars(sa.select(Photo).where(Photo.post_id == ids["post"])).first()
+    response = client.post(
+        f"/organizer/news/photos/{photo.id}",
+        data={f"photo-{photo.id}-alt_text": "", f"photo-{photo.id}-caption": "Nowy podpis"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = page[page.index('class="error-summary"') :]
+    assert f'href="#photo-{photo.id}-alt_text"' in summary[: summary.index("</div>")]
+    assert 'value="Nowy podpis"' in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 2
     assert not list(photos.news_dir().glob("*.part"))
 
