@@ -256,6 +256,10 @@ class SheetStatus(enum.Enum):
     locked = "locked"  # the stage closed
 
 
+# A sheet the juror has handed in (the stage's closing locks submitted ones).
+DONE_SHEETS = (SheetStatus.submitted, SheetStatus.locked)
+
+
 class ScoreSheet(db.Model):
     """One juror's scores for one assignment (juror x entry x stage).
 

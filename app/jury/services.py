@@ -8,32 +8,29 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from app import counts_cache
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.audit import services as audit
 from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
+from app.jury import roster
 from app.jury.models import (
+    DONE_SHEETS,
     Assignment,
     ConflictOfInterest,
     JuryMembership,
     MembershipStatus,
-    ScoreSheet,
-    SheetStatus,
 )
 from app.labels import label
 from app.mail import send_mail
 from app.offices.models import Application, ApplicationStatus, Office, Voivodeship
-from app.queries import prebuilt
 from app.timeutil import utcnow
 from app.tokens import make_token, read_token
 
 INVITE_PURPOSE = "jury-invite"
-DONE_SHEETS = (SheetStatus.submitted, SheetStatus.locked)
 STAGES = (1, 2)
 
 
@@ -156,58 +153,6 @@ def respond_to_invitation(
         edition_id=membership.edition_id,
         after={"status": membership.status},
     )
-
-
-@prebuilt
-def _memberships_query() -> sa.Select:
-    return (
-        sa.select(JuryMembership)
-        .join(User, User.id == JuryMembership.user_id)
-        .where(JuryMembership.edition_id == sa.bindparam("edition_id"))
-        .options(contains_eager(JuryMembership.user))
-        .order_by(User.full_name, User.id)
-    )
-
-
-def memberships_of(edition: Edition) -> list[JuryMembership]:
-    """The edition's jury with each member's account (one prebuilt query)."""
-    return list(db.session.scalars(_memberships_query(), {"edition_id": edition.id}))
-
-
-@prebuilt
-def _conflicts_query() -> sa.Select:
-    return (
-        sa.select(ConflictOfInterest)
-        .where(ConflictOfInterest.edition_id == sa.bindparam("edition_id"))
-        .options(joinedload(ConflictOfInterest.office))
-        .order_by(ConflictOfInterest.declared_at)
-    )
-
-
-def conflicts_by_juror(edition: Edition) -> dict[int, list[ConflictOfInterest]]:
-    result: dict[int, list[ConflictOfInterest]] = defaultdict(list)
-    for conflict in db.session.scalars(_conflicts_query(), {"edition_id": edition.id}):
-        result[conflict.juror_id].append(conflict)
-    return result
-
-
-@prebuilt
-def _accepted_jurors_query() -> sa.Select:
-    return (
-        sa.select(User.id, User.full_name)
-        .join(JuryMembership, JuryMembership.user_id == User.id)
-        .where(
-            JuryMembership.edition_id == sa.bindparam("edition_id"),
-            JuryMembership.status == MembershipStatus.accepted,
-        )
-        .order_by(User.id)
-    )
-
-
-def accepted_jurors(edition: Edition) -> list[sa.Row]:
-    """The jurors who accepted, as rows of (id, full_name), by id: the
-    assignment pages list all 50 of a national jury on every view."""
-    return list(db.session.execute(_accepted_jurors_query(), {"edition_id": edition.id}))
 
 
 def membership_for(edition: Edition, user) -> JuryMembership | None:
@@ -470,7 +415,7 @@ def auto_assign(edition: Edition, *, stage: int, per_application: int, actor) ->
         raise LaurelError(_("There is no such stage."))
     if not 1 <= per_application <= 20:
         raise LaurelError(_("The number of jurors per application must be between 1 and 20."))
-    jurors = [u.id for u in accepted_jurors(edition)]
+    jurors = [u.id for u in roster.accepted_jurors(edition)]
     applications = list(
         db.session.scalars(
             _eligible_query(edition, stage)
@@ -534,45 +479,3 @@ def auto_assign(edition: Edition, *, stage: int, per_application: int, actor) ->
 
 
 # ---- coverage and progress -------------------------------------------------
-
-
-@dataclass
-class JurorProgress:
-    juror: sa.Row  # (id, full_name)
-    assigned: int
-    submitted: int
-    draft: int
-
-    @property
-    def not_started(self) -> int:
-        return self.assigned - self.submitted - self.draft
-
-
-def juror_progress(
-    edition: Edition, stage: int, *, jurors: list[sa.Row] | None = None
-) -> list[JurorProgress]:
-    """Per accepted juror (`jurors`, when the caller has them already):
-    assignments, and how many sheets are submitted, draft or not started.
-    One grouped query for the numbers, kept in the counts cache
-    (app/counts_cache.py) until they change."""
-
-    def count() -> dict[int, tuple[int, int, int]]:
-        rows = db.session.execute(
-            sa.select(
-                Assignment.juror_id,
-                sa.func.count(Assignment.id),
-                sa.func.count(ScoreSheet.id).filter(ScoreSheet.status.in_(DONE_SHEETS)),
-                sa.func.count(ScoreSheet.id).filter(ScoreSheet.status == SheetStatus.draft),
-            )
-            .join(Application, Application.id == Assignment.application_id)
-            .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-            .where(Application.edition_id == edition.id, Assignment.stage == stage)
-            .group_by(Assignment.juror_id)
-        )
-        return {juror_id: (a, s, d) for juror_id, a, s, d in rows}
-
-    numbers = counts_cache.cached("juror-progress", (edition.id, stage), count)
-    return [
-        JurorProgress(juror, *numbers.get(juror.id, (0, 0, 0)))
-        for juror in (accepted_jurors(edition) if jurors is None else jurors)
-    ]

@@ -19,7 +19,7 @@ from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg
-from app.jury import services, workspace
+from app.jury import roster, services, workspace
 from app.jury.board import assignments_board
 from app.jury.forms import (
     AutoAssignForm,
@@ -59,14 +59,14 @@ def jurors(edition_id: int):
                 "success",
             )
             return redirect(url_for(".jurors", edition_id=edition.id))
-    memberships = services.memberships_of(edition)
+    memberships = roster.memberships_of(edition)
     counts = {s: sum(1 for m in memberships if m.status is s) for s in MembershipStatus}
     return render_template(
         "jury/jurors.html",
         edition=edition,
         form=form,
         memberships=memberships,
-        conflicts=services.conflicts_by_juror(edition),
+        conflicts=roster.conflicts_by_juror(edition),
         counts=counts,
     )
 
@@ -103,7 +103,7 @@ def assignments(edition_id: int):
     target = min(max(target, 1), 20)
     only_missing = request.args.get("missing") == "1"
 
-    jurors = services.accepted_jurors(edition)
+    jurors = roster.accepted_jurors(edition)
     board = assignments_board(
         edition, stage, target=target, jurors=jurors, only_missing=only_missing, page=page_arg()
     )
@@ -115,7 +115,7 @@ def assignments(edition_id: int):
         target=target,
         only_missing=only_missing,
         board=board,
-        progress=services.juror_progress(edition, stage, jurors=jurors),
+        progress=roster.juror_progress(edition, stage, jurors=jurors),
         auto_form=auto_form,
     )
 

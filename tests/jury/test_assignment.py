@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
-from app.jury import services
+from app.jury import roster, services
 from app.jury.models import Assignment, MembershipStatus, SheetStatus
 from app.offices.models import ApplicationStatus
 from tests.jury.conftest import add_conflict
@@ -138,7 +138,7 @@ def test_progress_and_coverage(db, make, setup):
     make.sheet(assignment=a1, status=SheetStatus.submitted)
     make.sheet(assignment=a2, status=SheetStatus.draft)
     db.session.flush()
-    progress = {p.juror.id: p for p in services.juror_progress(edition, 1)}
+    progress = {p.juror.id: p for p in roster.juror_progress(edition, 1)}
     p = progress[jurors[0].id]
     assert (p.assigned, p.submitted, p.draft, p.not_started) == (3, 1, 1, 1)
     assert progress[jurors[1].id].assigned == 0

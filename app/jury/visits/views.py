@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.editions.models import Edition
 from app.errors import LaurelError
 from app.extensions import db
+from app.jury import roster
 from app.jury import services as jury_services
 from app.jury.models import MembershipStatus
 from app.jury.visits import checklist, files, findings, planning, services
@@ -133,9 +134,7 @@ def edition_visits(edition_id: int):
         .options(selectinload(Application.office))
     ).all()
     jurors = [
-        m.user
-        for m in jury_services.memberships_of(edition)
-        if m.status is MembershipStatus.accepted
+        m.user for m in roster.memberships_of(edition) if m.status is MembershipStatus.accepted
     ]
     form = PlanVisitForm(applications=qualified, jurors=jurors)
     if form.validate_on_submit():
