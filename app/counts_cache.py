@@ -22,7 +22,6 @@ row (a database just emptied) nothing is cached.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from itertools import chain
 from typing import TypeVar
@@ -30,9 +29,9 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 from flask_caching import Cache
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.cache_tokens import replace_token
 from app.extensions import db
 
 T = TypeVar("T")
@@ -106,15 +105,7 @@ def bump(session=None) -> None:
     """Make every cached count stale (in the session's transaction)."""
     from app.counts_models import CountsCacheState
 
-    session = session or db.session
-    name = session.get_bind().dialect.name
-    insert = postgresql.insert if name == "postgresql" else sqlite.insert
-    token = secrets.token_hex(16)
-    session.connection().execute(
-        insert(CountsCacheState)
-        .values(id=1, token=token)
-        .on_conflict_do_update(index_elements=["id"], set_={"token": token})
-    )
+    replace_token(session or db.session, CountsCacheState)
     if has_app_context():
         g.pop(_TOKEN, None)
 

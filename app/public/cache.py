@@ -25,7 +25,6 @@ and is kept no longer than that.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from itertools import chain
 
@@ -34,9 +33,9 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.cache_tokens import replace_token
 from app.extensions import db
 from app.public.models import PublicCacheState
 from app.timeutil import utcnow
@@ -90,21 +89,9 @@ def _watched() -> tuple[type, ...]:
     return _WATCHED
 
 
-def _upsert(session):
-    name = session.get_bind().dialect.name
-    insert = postgresql.insert if name == "postgresql" else sqlite.insert
-    token = secrets.token_hex(16)
-    return (
-        insert(PublicCacheState)
-        .values(id=1, token=token)
-        .on_conflict_do_update(index_elements=["id"], set_={"token": token})
-    )
-
-
 def bump(session=None) -> None:
     """Make every cached public page stale (in the session's transaction)."""
-    session = session or db.session
-    session.connection().execute(_upsert(session))
+    replace_token(session or db.session, PublicCacheState)
 
 
 def _touches_public(session) -> bool:
