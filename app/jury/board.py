@@ -67,7 +67,7 @@ class AssignmentsBoard:
     short: int  # of which with fewer jurors than the target
     rows: list[AssignmentRow]
     page: int
-    jurors: list[sa.Row] = field(default_factory=list)  # accepted (id, full_name), by id
+    jurors: list = field(default_factory=list)  # accepted (id, full_name), by id
     only_missing: bool = False
 
     @property
@@ -191,7 +191,7 @@ def assignments_board(
     stage: int,
     *,
     target: int,
-    jurors: list[sa.Row],
+    jurors: list,
     only_missing: bool = False,
     page: int = 1,
 ) -> AssignmentsBoard:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
@@ -74,15 +75,28 @@ def _accepted_jurors_query() -> sa.Select:
     )
 
 
-def accepted_jurors(edition: Edition) -> list[sa.Row]:
-    """The jurors who accepted, as rows of (id, full_name), by id: the
-    assignment pages list all 50 of a national jury on every view."""
-    return list(db.session.execute(_accepted_jurors_query(), {"edition_id": edition.id}))
+class JurorName(NamedTuple):
+    id: int
+    full_name: str
+
+
+def accepted_jurors(edition: Edition) -> list[JurorName]:
+    """The jurors who accepted, by id: the assignment pages list all 50 of a
+    national jury on every view, so the list is kept in the counts cache (a
+    membership's status and a juror's name are among what it watches)."""
+    return counts_cache.cached(
+        "accepted-jurors",
+        (edition.id,),
+        lambda: [
+            JurorName(*row)
+            for row in db.session.execute(_accepted_jurors_query(), {"edition_id": edition.id})
+        ],
+    )
 
 
 @dataclass
 class JurorProgress:
-    juror: sa.Row  # (id, full_name)
+    juror: JurorName
     assigned: int
     submitted: int
     draft: int
@@ -93,7 +107,7 @@ class JurorProgress:
 
 
 def juror_progress(
-    edition: Edition, stage: int, *, jurors: list[sa.Row] | None = None
+    edition: Edition, stage: int, *, jurors: list[JurorName] | None = None
 ) -> list[JurorProgress]:
     """Per accepted juror (`jurors`, when the caller has them already):
     assignments, and how many sheets are submitted, draft or not started.
