@@ -3,7 +3,9 @@
 The list is the organizer's way into 3,000 entries and is reloaded all day,
 so it is read as plain rows (office, category, status, submission time) from
 prebuilt statements (app/queries.py), one per filter combination: no ORM
-objects, no per-row loads.
+objects, no per-row loads; and a page is kept in the counts cache
+(app/counts_cache.py) until an application's status or category, an office's
+name or a category changes (a submission changes the status).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app import counts_cache
 from app.editions.models import Category, Edition
 from app.extensions import db
 from app.offices.models import Application, ApplicationStatus, Office
@@ -84,16 +87,24 @@ def applications_page(
     page: int = 1,
 ) -> ApplicationsPage:
     """One page of the edition's applications by office name, optionally only
-    one status and one category (two queries)."""
+    one status and one category (two queries, kept in the counts cache until
+    an application, office or category they show changes)."""
     by_status, by_category = status is not None, bool(category_id)
     params = {"edition_id": edition.id, "status": status, "category_id": category_id}
-    total = db.session.scalar(_count_query(by_status, by_category), params) or 0
     page = max(page, 1)
-    rows = [
-        ApplicationRow(*row)
-        for row in db.session.execute(
-            _rows_query(by_status, by_category),
-            {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE},
-        )
-    ]
+
+    def read() -> tuple[int, list[ApplicationRow]]:
+        total = db.session.scalar(_count_query(by_status, by_category), params) or 0
+        rows = [
+            ApplicationRow(*row)
+            for row in db.session.execute(
+                _rows_query(by_status, by_category),
+                {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE},
+            )
+        ]
+        return total, rows
+
+    total, rows = counts_cache.cached(
+        "applications-page", (edition.id, status, category_id, page, PER_PAGE), read
+    )
     return ApplicationsPage(rows=rows, total=total, page=page)
