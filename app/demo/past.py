@@ -36,7 +36,7 @@ from app.demo.data import (
 from app.demo.pilot import _at, _sheet_input
 from app.demo.seed import _answer_for, _demo_document, add_structure
 from app.editions.models import Edition, EditionStatus, QualificationMode
-from app.editions.services import advance_phase
+from app.editions.phases import advance_phase
 from app.extensions import db
 from app.jury.models import JuryMembership, MembershipStatus
 from app.jury.services import assign_juror

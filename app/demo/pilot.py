@@ -37,7 +37,7 @@ from app.demo.data import (
 )
 from app.demo.seed import _answer_for, _demo_document, add_structure
 from app.editions.models import Criterion, Edition, EditionStatus, QualificationMode
-from app.editions.services import advance_phase
+from app.editions.phases import advance_phase
 from app.extensions import db
 from app.jury.models import Assignment, ConflictOfInterest, JuryMembership, MembershipStatus
 from app.jury.services import assign_juror

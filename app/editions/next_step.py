@@ -269,7 +269,7 @@ def next_step(facts: EditionFacts) -> NextStep | None:
 
 def edition_facts(edition: Edition, board) -> EditionFacts:
     """The rule's numbers for an edition, from its dashboard figures (`board`,
-    editions.services.dashboard) and two counts; while the chapter
+    editions.dashboard.dashboard) and two counts; while the chapter
     deliberates, also what still blocks publishing."""
     criteria = db.session.scalar(
         sa.select(sa.func.count(Criterion.id))
@@ -284,7 +284,7 @@ def edition_facts(edition: Edition, board) -> EditionFacts:
     )
     chapter_open_items = 0
     if edition.status is EditionStatus.chapter:
-        from app.editions.services import check_next_phase
+        from app.editions.phases import check_next_phase
 
         chapter_open_items = len(check_next_phase(edition).blockers)
     by_status = board.by_status

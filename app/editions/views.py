@@ -22,7 +22,9 @@ from app import navigation
 from app.accounts.decorators import organizer_required
 from app.accounts.models import Role
 from app.awards import publishing as award_publishing
+from app.editions import dashboard as figures
 from app.editions import next_step, services
+from app.editions import phases as phase_machine
 from app.editions.forms import (
     AreaForm,
     CategoryForm,
@@ -110,7 +112,7 @@ def index():
     return render_template(
         "editions/index.html",
         editions=editions,
-        application_counts=services.application_counts(editions),
+        application_counts=figures.application_counts(editions),
     )
 
 
@@ -209,7 +211,7 @@ def copy(edition_id: int):
 @organizer_required
 def dashboard(edition_id: int):
     edition = _edition(edition_id)
-    board = services.dashboard(edition)
+    board = figures.dashboard(edition)
     step = next_step.next_step(next_step.edition_facts(edition, board))
     return render_template("editions/dashboard.html", edition=edition, board=board, step=step)
 
@@ -218,7 +220,7 @@ def dashboard(edition_id: int):
 
 
 def _phase_page(edition: Edition, form: PhaseForm | None = None, status: int = 200):
-    check = services.check_next_phase(edition)
+    check = phase_machine.check_next_phase(edition)
     if form is None:
         form = PhaseForm(
             data={
@@ -255,14 +257,14 @@ def advance(edition_id: int):
     except ValueError:
         abort(400)
     try:
-        services.advance_phase(
+        phase_machine.advance_phase(
             edition,
             actor=current_user,
             expected=expected,
             target=target,
             confirm_missing=form.confirm_missing.data,
         )
-    except services.MissingSheetsError as exc:
+    except phase_machine.MissingSheetsError as exc:
         _refused(exc)
         return _phase_page(edition)
     except LaurelError as exc:
@@ -331,7 +333,7 @@ def categories(edition_id: int):
         "editions/categories.html",
         edition=edition,
         categories=edition.categories,
-        usage=services.category_usage(edition),
+        usage=figures.category_usage(edition),
         type_labels=dict(choices(OfficeType)),
     )
 

@@ -22,8 +22,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, with_expression
 
 from app.accounts.decorators import juror_required, organizer_required
+from app.editions.dashboard import local_today
 from app.editions.models import Edition, EditionStatus
-from app.editions.services import local_today
 from app.errors import LaurelError
 from app.extensions import db
 from app.inputs import db_int, page_arg

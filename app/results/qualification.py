@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.audit import services as audit
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import Category, Edition, EditionStatus, QualificationMode
 from app.errors import LaurelError
 from app.extensions import db
@@ -274,7 +274,7 @@ def confirm(
                 .execution_options(synchronize_session="fetch")
             )
     db.session.flush()
-    editions.advance_phase(
+    phases.advance_phase(
         edition,
         actor=actor,
         expected=EditionStatus.stage1,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.decorators import organizer_required
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import Edition, EditionStatus
 from app.errors import LaurelError
 from app.extensions import db
@@ -42,7 +42,7 @@ def _blind_candidates(
 def _page(edition: Edition, form: ConfirmQualificationForm | None = None, status: int = 200):
     confirmed = qualification.is_confirmed(edition)
     can_change = edition.can_qualify(current_user) and not confirmed
-    check = editions.check_next_phase(edition) if can_change else None
+    check = phases.check_next_phase(edition) if can_change else None
     if form is None:
         form = ConfirmQualificationForm(data={"expected": edition.status.value})
     names = blinding.names_for(edition, current_user)
@@ -171,7 +171,7 @@ def qualification_confirm(edition_id: int):
             expected=expected,
             confirm_missing=form.confirm_missing.data,
         )
-    except editions.MissingSheetsError as exc:
+    except phases.MissingSheetsError as exc:
         _refused(exc)
         return _page(edition, form, 409)
     except LaurelError as exc:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.awards.models import SpecialAward
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus, ScoreMode
 from app.offices.models import ApplicationStatus
 from app.timeutil import utcnow
@@ -62,7 +62,7 @@ def make_chapter(make, db):
             special_awards.append(award)
         organizer = make.organizer(full_name="Anna Organizatorska")
         db.session.flush()
-        editions.advance_phase(
+        phases.advance_phase(
             edition, actor=organizer, expected=EditionStatus.stage2, confirm_missing=True
         )
         db.session.commit()

@@ -11,7 +11,7 @@ import pytest
 from app.audit.models import AuditEvent
 from app.awards import chapter as decisions
 from app.awards.models import AwardKind
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.extensions import db as _db
@@ -175,13 +175,13 @@ def test_reveal_is_not_possible_before_the_chapter(make):
 
 def test_publishing_waits_for_the_reveal(blind, english_request_ctx):
     decide(blind)
-    check = editions.check_next_phase(blind.edition)
+    check = phases.check_next_phase(blind.edition)
     assert (
         "The chapter is blinded: reveal the entries' names on the chapter's page first."
         in check.blockers
     )
     blinding.reveal_names(blind.edition, actor=blind.organizer)
-    assert editions.check_next_phase(blind.edition).allowed
+    assert phases.check_next_phase(blind.edition).allowed
 
 
 def reveal_url(ch) -> str:

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.awards import chapter as decisions
 from app.awards import publishing
 from app.awards.models import Award, AwardKind
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.jury import sheets
@@ -38,7 +38,7 @@ def test_publishing_needs_every_category_decided_and_every_award_confirmed(
 ):
     ch = make_chapter(categories=3)
     first, second, third = ch.edition.categories
-    check = editions.check_next_phase(ch.edition)
+    check = phases.check_next_phase(ch.edition)
     assert check.target is EditionStatus.results_published and not check.allowed
     assert (
         "Categories without a laureate or a withheld award: Kategoria 1, Kategoria 2, Kategoria 3."
@@ -46,25 +46,25 @@ def test_publishing_needs_every_category_decided_and_every_award_confirmed(
     )
     decide(ch, "Urząd Alfa")
     decisions.withhold_category(ch.edition, second, actor=ch.organizer, reason="Brak zgłoszeń")
-    assert editions.check_next_phase(ch.edition).blockers == [
+    assert phases.check_next_phase(ch.edition).blockers == [
         "Categories without a laureate or a withheld award: Kategoria 3."
     ]
     decisions.withhold_category(ch.edition, third, actor=ch.organizer, reason="Brak zgłoszeń")
-    assert editions.check_next_phase(ch.edition).allowed
+    assert phases.check_next_phase(ch.edition).allowed
     # A correction and a retaken ranking: Alfa's award waits for review.
     sheet = next(a.sheet for a in ch.entries["Urząd Delta"].assignments if a.stage == 2)
     sheets.reopen_sheet(sheet, actor=ch.organizer, reason="Pomyłka")
     sheets.submit_sheet(sheet, actor=ch.juror)
     ranking_snapshot.retake(ch.edition, actor=ch.organizer, reason="Korekta")
-    check = editions.check_next_phase(ch.edition)
+    check = phases.check_next_phase(ch.edition)
     assert check.blockers == [
         "1 award was decided on an earlier version of the ranking and must be confirmed "
         "in the chapter."
     ]
     with pytest.raises(LaurelError, match="must be confirmed"):
-        editions.advance_phase(ch.edition, actor=ch.organizer, expected=EditionStatus.chapter)
+        phases.advance_phase(ch.edition, actor=ch.organizer, expected=EditionStatus.chapter)
     decisions.confirm_award(db.session.scalar(sa.select(Award)), actor=ch.organizer)
-    editions.advance_phase(ch.edition, actor=ch.organizer, expected=EditionStatus.chapter)
+    phases.advance_phase(ch.edition, actor=ch.organizer, expected=EditionStatus.chapter)
     assert ch.edition.status is EditionStatus.results_published
 
 

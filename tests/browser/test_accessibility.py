@@ -29,7 +29,7 @@ from app.demo import DEMO_PASSWORD, EDITION_SLUG, JURORS, ORGANIZER, seed_demo
 from app.demo.data import PAST_SLUG, PILOT_SLUG
 from app.demo.news import NEWS_SLUG
 from app.editions.models import Edition, EditionStatus, ScoreMode
-from app.editions.services import advance_phase
+from app.editions.phases import advance_phase
 from app.extensions import db as _db
 from app.jury.models import Assignment, MembershipStatus, ScoreSheet, SheetStatus
 from app.jury.visits.models import MysteryVisit, VisitStatus

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.editions import services
+from app.editions import dashboard as figures
 from app.editions.models import EditionStatus
 from app.editions.next_step import EditionFacts, edition_facts, next_step
 from app.jury.models import MembershipStatus, SheetStatus
@@ -149,7 +149,7 @@ def test_facts_are_read_from_the_edition(make, db, request_ctx):
     make.application(edition=edition)  # a draft
     make.juror(edition=edition)
     make.juror(edition=edition, status=MembershipStatus.invited)
-    read = edition_facts(edition, services.dashboard(edition))
+    read = edition_facts(edition, figures.dashboard(edition))
     assert (read.submitted, read.drafts, read.jurors, read.categories) == (4, 1, 1, 1)
     assert read.criteria == 2 and read.assignments == {1: 0, 2: 0}
     assert next_step(read).key == "assign_stage1"

@@ -9,7 +9,7 @@ import pytest
 
 from app.audit.models import AuditEvent
 from app.awards.models import WithheldAward
-from app.editions import services
+from app.editions import phases
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.jury.models import SheetStatus
@@ -48,7 +48,7 @@ def ready_edition(make, status):
 def test_every_allowed_move(make, db, status):
     actor = make.organizer()
     edition = ready_edition(make, status)
-    services.advance_phase(edition, actor=actor, expected=status, target=status.next)
+    phases.advance_phase(edition, actor=actor, expected=status, target=status.next)
     assert edition.status is status.next
     event = db.session.query(AuditEvent).filter_by(action="edition.phase").one()
     assert event.before == {"status": status.value}
@@ -70,7 +70,7 @@ REFUSED = [
 def test_every_skip_backward_or_standstill_is_refused(make, db, current, target):
     edition = ready_edition(make, current)
     with pytest.raises(LaurelError):
-        services.advance_phase(edition, actor=make.organizer(), expected=current, target=target)
+        phases.advance_phase(edition, actor=make.organizer(), expected=current, target=target)
     db.session.refresh(edition)
     assert edition.status is current
     assert db.session.query(AuditEvent).filter_by(action="edition.phase").count() == 0
@@ -78,19 +78,19 @@ def test_every_skip_backward_or_standstill_is_refused(make, db, current, target)
 
 def test_archived_has_no_next_phase(make):
     edition = make.edition(status=S.archived)
-    check = services.check_next_phase(edition)
+    check = phases.check_next_phase(edition)
     assert check.target is None and not check.allowed
     with pytest.raises(LaurelError, match="archived"):
-        services.advance_phase(edition, actor=make.organizer(), expected=S.archived)
+        phases.advance_phase(edition, actor=make.organizer(), expected=S.archived)
 
 
 def test_double_submit_does_not_skip_a_phase(make, db):
     """Two forms rendered in `draft`: the second one is refused, not applied to stage 1."""
     edition = ready_edition(make, S.draft)
     actor = make.organizer()
-    services.advance_phase(edition, actor=actor, expected=S.draft, target=S.applications_open)
+    phases.advance_phase(edition, actor=actor, expected=S.draft, target=S.applications_open)
     with pytest.raises(LaurelError, match="changed in the meantime"):
-        services.advance_phase(edition, actor=actor, expected=S.draft, target=S.applications_open)
+        phases.advance_phase(edition, actor=actor, expected=S.draft, target=S.applications_open)
     assert edition.status is S.applications_open
 
 
@@ -109,7 +109,7 @@ def test_stale_row_is_refused_by_the_conditional_update(make, db):
     )
     assert edition.status is S.stage1  # this request still sees stage 1
     with pytest.raises(LaurelError, match="changed in the meantime"):
-        services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
+        phases.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(edition)
     assert edition.status is S.stage2
 
@@ -125,11 +125,11 @@ def test_stale_row_is_refused_by_the_conditional_update(make, db):
 def test_opening_applications_needs_category_criterion_and_close_date(make, db, kw, message):
     kw.setdefault("applications_close_at", utcnow() + dt.timedelta(days=9))
     edition = make.edition(status=S.draft, **kw)
-    check = services.check_next_phase(edition)
+    check = phases.check_next_phase(edition)
     assert not check.allowed
     assert any(message in b for b in check.blockers)
     with pytest.raises(LaurelError, match=message):
-        services.advance_phase(edition, actor=make.organizer(), expected=S.draft)
+        phases.advance_phase(edition, actor=make.organizer(), expected=S.draft)
     assert edition.status is S.draft
 
 
@@ -139,14 +139,14 @@ def test_areas_without_criteria_do_not_count(make):
     )
     make.area(edition=edition)
     with pytest.raises(LaurelError, match="criterion"):
-        services.advance_phase(edition, actor=make.organizer(), expected=S.draft)
+        phases.advance_phase(edition, actor=make.organizer(), expected=S.draft)
 
 
 def test_stage1_needs_a_submitted_application(make, db):
     edition = make.edition(status=S.applications_open)
     make.application(edition=edition)  # a draft does not count
     with pytest.raises(LaurelError, match="No application has been submitted"):
-        services.advance_phase(edition, actor=make.organizer(), expected=S.applications_open)
+        phases.advance_phase(edition, actor=make.organizer(), expected=S.applications_open)
     assert edition.status is S.applications_open
 
 
@@ -179,14 +179,14 @@ def _stage_with_sheets(make, make_sheet, status, stage):
 @pytest.mark.parametrize(("status", "stage"), [(S.stage1, 1), (S.stage2, 2)])
 def test_missing_sheets_need_confirmation(make, make_sheet, db, status, stage):
     edition, _sheets = _stage_with_sheets(make, make_sheet, status, stage)
-    check = services.check_next_phase(edition)
+    check = phases.check_next_phase(edition)
     assert check.allowed and check.closing_stage == stage
     assert [(m.juror_name, m.office_name, m.sheet_status) for m in check.missing] == [
         ("Anna Jurorka", "Urząd B", SheetStatus.draft),
         ("Bartosz Juror", "Urząd B", None),
     ]
-    with pytest.raises(services.MissingSheetsError) as refused:
-        services.advance_phase(edition, actor=make.organizer(), expected=status)
+    with pytest.raises(phases.MissingSheetsError) as refused:
+        phases.advance_phase(edition, actor=make.organizer(), expected=status)
     assert len(refused.value.missing) == 2
     assert edition.status is status
 
@@ -194,7 +194,7 @@ def test_missing_sheets_need_confirmation(make, make_sheet, db, status, stage):
 @pytest.mark.parametrize(("status", "stage"), [(S.stage1, 1), (S.stage2, 2)])
 def test_confirmed_move_locks_the_closing_stage_sheets(make, make_sheet, db, status, stage):
     edition, sheets = _stage_with_sheets(make, make_sheet, status, stage)
-    services.advance_phase(
+    phases.advance_phase(
         edition, actor=make.organizer(), expected=status, target=status.next, confirm_missing=True
     )
     assert edition.status is status.next
@@ -214,7 +214,7 @@ def test_complete_stage_moves_without_confirmation_and_locks(make, make_sheet, d
     application = make.application(edition=edition, status=ApplicationStatus.submitted)
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=edition)))
     make.confirmed_list(edition)
-    services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
+    phases.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert edition.status is S.stage2
     assert sheet.status is SheetStatus.locked
@@ -228,6 +228,6 @@ def test_other_editions_sheets_are_not_locked(make, make_sheet, db):
     sheet = make_sheet(make.assignment(application=application, juror=make.juror(edition=other)))
     make.application(edition=edition, status=ApplicationStatus.submitted)
     make.confirmed_list(edition)
-    services.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
+    phases.advance_phase(edition, actor=make.organizer(), expected=S.stage1)
     db.session.refresh(sheet)
     assert sheet.status is SheetStatus.submitted

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
 from app.awards.models import SpecialAward
+from app.editions import dashboard as figures
 from app.editions import services
 from app.editions.models import Edition, EditionStatus, QuestionKind
 from app.errors import LaurelError
@@ -314,7 +315,7 @@ def test_dashboard_counts(make, make_sheet, db, app):
     make_sheet(make.assignment(application=a1, juror=jan, stage=2), SheetStatus.submitted)
     make.assignment(application=a2, juror=jan, stage=2)
 
-    before_stage2_end = services.dashboard(edition, today=dt.date(2026, 5, 1))
+    before_stage2_end = figures.dashboard(edition, today=dt.date(2026, 5, 1))
     assert before_stage2_end.total == 4
     rows = {c.name: (counts, total) for c, counts, total in before_stage2_end.by_category}
     assert rows[first.name] == (
@@ -332,13 +333,13 @@ def test_dashboard_counts(make, make_sheet, db, app):
         ("Anna", 1, 1),
     ]
 
-    after = services.dashboard(edition, today=dt.date(2026, 6, 2))
+    after = figures.dashboard(edition, today=dt.date(2026, 6, 2))
     assert [(o.name, o.stage, o.count) for o in after.overdue] == [
         ("Jan", 1, 2),
         ("Anna", 1, 1),
         ("Jan", 2, 1),
     ]
-    assert services.dashboard(edition, today=dt.date(2026, 3, 1)).overdue == []
+    assert figures.dashboard(edition, today=dt.date(2026, 3, 1)).overdue == []
 
 
 def test_dashboard_uses_a_constant_number_of_queries(make, db):
@@ -354,10 +355,10 @@ def test_dashboard_uses_a_constant_number_of_queries(make, db):
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        services.dashboard(edition)
+        figures.dashboard(edition)
         computed = len(statements)
         statements.clear()
-        again = services.dashboard(edition)
+        again = figures.dashboard(edition)
         cached = len(statements)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
@@ -369,7 +370,7 @@ def test_dashboard_uses_a_constant_number_of_queries(make, db):
     assert again.total == 9
     make.application(edition=edition, category=edition.categories[0])
     db.session.flush()
-    assert services.dashboard(edition).total == 10
+    assert figures.dashboard(edition).total == 10
 
 
 def test_opens_later_only_before_the_window_opens(make):

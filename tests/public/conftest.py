@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.awards import chapter
 from app.awards.models import AwardKind, SpecialAward
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus, ScoreMode
 from app.offices.models import ApplicationStatus
 from app.public import services
@@ -159,7 +159,7 @@ def make_results(db, make, organizer):
         )
         db.session.add(special)
         db.session.flush()
-        editions.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+        phases.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
         names = list(offices)
         awards = {
             "laureate": chapter.record_category_award(
@@ -187,7 +187,7 @@ def make_results(db, make, organizer):
         for category in edition.categories[1:]:
             chapter.withhold_category(edition, category, actor=organizer, reason="Brak zgłoszeń")
         if publish:
-            editions.advance_phase(edition, actor=organizer, expected=EditionStatus.chapter)
+            phases.advance_phase(edition, actor=organizer, expected=EditionStatus.chapter)
         db.session.commit()
         return SimpleNamespace(edition=edition, entries=entries, awards=awards, special=special)
 

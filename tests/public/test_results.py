@@ -10,7 +10,7 @@ import pytest
 
 from app.awards.chapter import awards_of_edition
 from app.awards.models import Diploma
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus
 from app.public import cache
 from app.public.results import verify_url
@@ -142,7 +142,7 @@ def test_publishing_and_diplomas_empty_the_cached_pages(
     assert r.edition.name not in _html(client, "/results/")  # cached now
     assert _get(client, url).status_code == 404
     token = cache.current_token()
-    editions.advance_phase(r.edition, actor=organizer, expected=EditionStatus.chapter)
+    phases.advance_phase(r.edition, actor=organizer, expected=EditionStatus.chapter)
     db.session.commit()
     assert cache.current_token() != token  # the phase move is an update() statement
     assert r.edition.name in _html(client, "/results/")
@@ -196,7 +196,7 @@ def test_the_results_pages_run_a_fixed_number_of_queries(
 
 def test_an_archived_edition_stays_in_the_archive(client, db, make_results, organizer, request_ctx):
     r = make_results()
-    editions.advance_phase(r.edition, actor=organizer, expected=EditionStatus.results_published)
+    phases.advance_phase(r.edition, actor=organizer, expected=EditionStatus.results_published)
     db.session.commit()
     assert r.edition.status is EditionStatus.archived
     assert f'href="/results/{r.edition.slug}"' in _html(client, "/results/")

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEvent
+from app.editions import phases
 from app.editions import services as editions
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
@@ -151,7 +152,7 @@ def test_entries_submitted_after_the_setting_get_codes_when_the_phase_moves(make
     organizer = make.organizer()
     edition = make.edition(status=EditionStatus.applications_open, blind_chapter=True)
     entry = make.application(edition=edition, status=ApplicationStatus.submitted)
-    editions.advance_phase(edition, actor=organizer, expected=EditionStatus.applications_open)
+    phases.advance_phase(edition, actor=organizer, expected=EditionStatus.applications_open)
     assert entry.id in blinding.codes_of(edition)
 
 

@@ -163,7 +163,7 @@ def test_confirm_records_sets_statuses_closes_stage_and_mails(stage1, make, db, 
 
 @pytest.mark.usefixtures("english_request_ctx")
 def test_confirm_with_missing_sheets_needs_confirmation_and_writes_nothing(stage1, make, db):
-    from app.editions.services import MissingSheetsError
+    from app.editions.phases import MissingSheetsError
 
     make.assignment(application=stage1.entries["Epsilon"], juror=stage1.juror)
     organizer = make.organizer()
@@ -186,12 +186,12 @@ def test_confirm_refuses_a_stale_phase(stage1, make):
 
 @pytest.mark.usefixtures("english_request_ctx")
 def test_stage_1_cannot_close_through_the_phase_page_without_the_list(stage1, make):
-    from app.editions import services as editions
+    from app.editions import phases
 
-    check = editions.check_next_phase(stage1.edition)
+    check = phases.check_next_phase(stage1.edition)
     assert any("qualification list" in b for b in check.blockers)
     with pytest.raises(LaurelError):
-        editions.advance_phase(stage1.edition, actor=make.organizer(), expected=S.stage1)
+        phases.advance_phase(stage1.edition, actor=make.organizer(), expected=S.stage1)
 
 
 # ---------------------------------------------------------------- pages

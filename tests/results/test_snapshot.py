@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.audit.models import AuditEvent
-from app.editions import services as editions
+from app.editions import phases
 from app.editions.models import EditionStatus
 from app.errors import LaurelError
 from app.jury import sheets
@@ -44,7 +44,7 @@ def contest(make, db):
 def test_closing_stage_2_freezes_the_final_ranking(make, db, contest):
     edition, entries, _juror, _c2 = contest
     organizer = make.organizer()
-    editions.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+    phases.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
     snap = snapshot.current(edition)
     assert snap.version == 1 and snap.taken_by_id == organizer.id
     assert (snap.stage1_weight, snap.stage2_weight, snap.tie_rule) == (
@@ -64,7 +64,7 @@ def test_closing_stage_2_freezes_the_final_ranking(make, db, contest):
 def test_a_correction_makes_the_snapshot_stale_until_retaken(make, db, contest):
     edition, entries, juror, c2 = contest
     organizer = make.organizer()
-    editions.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+    phases.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
     alfa_sheet = next(a.sheet for a in entries["Alfa"].assignments if a.stage == 2)
     assert alfa_sheet.status is SheetStatus.locked
     # The juror cannot touch a locked sheet; the organizer reopens it for correction.
@@ -72,7 +72,7 @@ def test_a_correction_makes_the_snapshot_stale_until_retaken(make, db, contest):
     sheets.reopen_sheet(alfa_sheet, actor=organizer, reason="Pomyłka w punktacji")
     assert alfa_sheet.reopened_for_correction and alfa_sheet.can_edit(juror)
     assert snapshot.is_stale(edition)
-    check = editions.check_next_phase(edition)
+    check = phases.check_next_phase(edition)
     assert any("retake" in b for b in check.blockers)
     with pytest.raises(LaurelError, match="not been submitted again"):
         snapshot.retake(edition, actor=organizer, reason="Korekta")
@@ -92,7 +92,7 @@ def test_a_correction_makes_the_snapshot_stale_until_retaken(make, db, contest):
     # Alfa 0.4·80 + 0.6·100 = 92 now ranks first.
     assert rows["Alfa"].position == 1 and rows["Alfa"].final_raw == pytest.approx(92)
     assert not snapshot.is_stale(edition)
-    assert not any("retake" in b for b in editions.check_next_phase(edition).blockers)
+    assert not any("retake" in b for b in phases.check_next_phase(edition).blockers)
     event = db.session.query(AuditEvent).filter_by(action="sheet.reopened").one()
     assert event.after["correction"] is True
 
@@ -100,7 +100,7 @@ def test_a_correction_makes_the_snapshot_stale_until_retaken(make, db, contest):
 def test_locked_sheets_are_not_reopened_outside_the_chapter(make, db, contest):
     edition, entries, _juror, _c2 = contest
     organizer = make.organizer()
-    editions.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
+    phases.advance_phase(edition, actor=organizer, expected=EditionStatus.stage2)
     sheet = entries["Beta"].assignments[0].sheet
     edition.status = EditionStatus.results_published
     db.session.flush()
@@ -120,5 +120,5 @@ def test_retake_needs_the_chapter_phase_and_a_snapshot(make, contest):
 
 def test_publishing_needs_a_snapshot(make, db):
     edition = make.edition(status=EditionStatus.chapter)
-    check = editions.check_next_phase(edition)
+    check = phases.check_next_phase(edition)
     assert any("snapshot" in b for b in check.blockers)
