@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from app.editions.dates import DATE_LABELS
+
 # Action code -> what happened, as a short sentence without a subject (the
 # "who" column names the person).
 ACTIONS: dict[str, object] = {
@@ -175,15 +177,8 @@ FIELDS: dict[str, object] = {
     "organizer_name": _l("Organizer"),
     "jurors_per_application": _l("Jurors per application"),
     "peer_scores_visible": _l("Jurors see each other's scores"),
-    "applications_open_at": _l("Applications open from"),
-    "applications_close_at": _l("Applications close"),
-    "stage1_start": _l("Stage 1 starts"),
-    "stage1_end": _l("Stage 1 ends"),
-    "stage2_start": _l("Stage 2 starts"),
-    "stage2_end": _l("Stage 2 ends"),
-    "chapter_date": _l("Chapter meeting"),
-    "results_date": _l("Results announced"),
-    "gala_date": _l("Gala"),
+    # The phase dates are named as on the settings form (one list).
+    **DATE_LABELS,
     "gala_place": _l("Gala venue"),
     "score_mode": _l("Scores used"),
     "stage1_weight": _l("Weight of stage 1"),

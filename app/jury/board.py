@@ -14,7 +14,7 @@ in the template.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -67,7 +67,6 @@ class AssignmentsBoard:
     short: int  # of which with fewer jurors than the target
     rows: list[AssignmentRow]
     page: int
-    jurors: list = field(default_factory=list)  # accepted (id, full_name), by id
     only_missing: bool = False
 
     @property
@@ -207,7 +206,7 @@ def assignments_board(
         lambda: _page_data(edition.id, stage, target, only_missing, page),
     )
     board = AssignmentsBoard(
-        eligible=eligible, short=short, rows=[], page=page, jurors=jurors, only_missing=only_missing
+        eligible=eligible, short=short, rows=[], page=page, only_missing=only_missing
     )
     # Each juror's name escaped once per request (an f-string with escape():
     # Markup.format goes through string.Formatter, several times slower); the
